@@ -1,0 +1,174 @@
+"""Decide, line by line, what stays: run the rules over a page and record who removed what.
+
+Rules only remove. The result is the input minus removed lines and spans, in the
+input's order, with its own line endings. Where removals leave a run of blank lines,
+the run collapses to one; blank lines left at the very top or bottom go.
+
+Cleaning runs to a fixed point (at most a few passes) so that cleaning the output
+again changes nothing: a rule that reads its neighbours may see the page differently
+once chrome around a line has gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from cleaner.document import Line, join_lines, split_lines
+from cleaner.matching import Span
+from cleaner.rule import Page, Rule, RuleTimeout, host_of
+
+MAX_PASSES = 4
+
+
+@dataclass
+class LineDecision:
+    """What happened to one input line. ``number`` is 1-based."""
+
+    number: int
+    text: str
+    rule_id: str | None = None  # set when the whole line was removed
+    spans: list[tuple[str, str]] = field(default_factory=list)  # (removed text, rule id)
+
+    @property
+    def kept(self) -> bool:
+        return self.rule_id is None
+
+
+@dataclass(frozen=True)
+class Timeout:
+    rule_id: str
+    line: int  # 1-based
+
+
+@dataclass
+class Outcome:
+    """The cleaned text, a decision for every input line, and the rules that timed out."""
+
+    text: str
+    decisions: list[LineDecision]
+    timeouts: list[Timeout]
+
+    @property
+    def removed(self) -> list[LineDecision]:
+        return [d for d in self.decisions if not d.kept and d.text.strip()]
+
+    @property
+    def changed(self) -> bool:
+        return any(not d.kept or d.spans for d in self.decisions)
+
+
+def _cut(text: str, spans: Sequence[Span]) -> tuple[str, list[str]]:
+    """``text`` without ``spans`` (merged where they overlap), and the pieces cut out."""
+    pieces: list[str] = []
+    kept: list[str] = []
+    pos = 0
+    for span in sorted(spans, key=lambda s: s.start):
+        start = max(span.start, pos)
+        if span.end <= start:
+            continue
+        kept.append(text[pos:start])
+        pieces.append(text[start:span.end])
+        pos = span.end
+    kept.append(text[pos:])
+    return "".join(kept), pieces
+
+
+class Engine:
+    """Runs a list of rules over pages."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        self._selected: dict[tuple[bool, ...], tuple[list[Rule], list[Rule]]] = {}
+
+    def select(self, url: str | None, text: str) -> tuple[list[Rule], list[Rule]]:
+        """The rules that apply to this page, split into the early and the late stage."""
+        host = host_of(url) if url else ""
+        key = tuple(r.scope.generic or r.scope.applies(host, text) for r in self.rules)
+        if key not in self._selected:
+            chosen = [r for r, on in zip(self.rules, key) if on]
+            self._selected[key] = (
+                [r for r in chosen if not r.late],
+                [r for r in chosen if r.late],
+            )
+        return self._selected[key]
+
+    def run(self, text: str, url: str | None = None) -> Outcome:
+        lines = split_lines(text)
+        decisions = [LineDecision(i + 1, line.text) for i, line in enumerate(lines)]
+        early, late = self.select(url, text)
+        current = [line.text for line in lines]  # current text of every line
+        alive = list(range(len(lines)))  # indices of lines still in the document
+        timeouts: list[Timeout] = []
+        disabled: set[str] = set()
+        for _ in range(MAX_PASSES):
+            before = (len(alive), sum(len(d.spans) for d in decisions))
+            for stage in (early, late):
+                if stage:
+                    alive = self._stage(stage, alive, current, decisions, timeouts, disabled)
+            if (len(alive), sum(len(d.spans) for d in decisions)) == before:
+                break
+        return Outcome(_assemble(lines, decisions, current), decisions, timeouts)
+
+    def _stage(
+        self,
+        rules: list[Rule],
+        alive: list[int],
+        current: list[str],
+        decisions: list[LineDecision],
+        timeouts: list[Timeout],
+        disabled: set[str],
+    ) -> list[int]:
+        page = Page([current[i] for i in alive])
+        gone: set[int] = set()
+        for rule in rules:
+            if rule.id in disabled:
+                continue
+            try:
+                for removal in rule.apply(page):
+                    index = alive[removal.position]
+                    if index in gone:
+                        continue
+                    decision = decisions[index]
+                    if removal.spans is None:
+                        decision.rule_id = rule.id
+                        gone.add(index)
+                        continue
+                    remaining, pieces = _cut(current[index], removal.spans)
+                    if not remaining.strip():
+                        decision.rule_id = rule.id
+                        gone.add(index)
+                    elif pieces:
+                        decision.spans.extend((p, rule.id) for p in pieces)
+                        current[index] = remaining
+            except RuleTimeout as exc:
+                disabled.add(rule.id)
+                timeouts.append(Timeout(rule.id, alive[exc.position] + 1))
+        return [i for i in alive if i not in gone]
+
+
+def _assemble(lines: list[Line], decisions: list[LineDecision], current: list[str]) -> str:
+    """Join the kept lines; collapse blank runs that removals left behind."""
+    if all(d.kept and not d.spans for d in decisions):
+        return join_lines(lines)
+    out: list[Line] = []
+    pending: list[Line] = []  # blank lines since the last kept text line
+    removed_since = False
+    seen_text = False
+    for line, decision in zip(lines, decisions):
+        if not decision.kept:
+            removed_since = True
+            continue
+        if not line.text.strip():
+            pending.append(line)
+            continue
+        if removed_since:
+            pending = pending[:1] if seen_text else []
+        out.extend(pending)
+        out.append(Line(current[decision.number - 1], line.ending))
+        pending, removed_since, seen_text = [], False, True
+    if not removed_since:
+        out.extend(pending)
+    if out and lines and lines[-1].ending == "" and out[-1].ending:
+        out[-1] = Line(out[-1].text, "")
+    return join_lines(out)

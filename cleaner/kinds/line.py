@@ -1,0 +1,24 @@
+"""``line``: drop every line the match finds.
+
+For chrome that is recognisable on its own, wherever it stands: "Source link",
+"Subscribe to our newsletter", a bare date, a photo credit.
+
+    - id: source-link
+      kind: line
+      match: {phrases: ["Source link"], ignore_case: true}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cleaner.rule import Page, Removal, Rule
+
+
+class LineRule(Rule):
+    kind = "line"
+
+    def apply(self, page: Page) -> Iterator[Removal]:
+        for i in page.nonblank():
+            if self.matches(page, i):
+                yield Removal(i, self.id)

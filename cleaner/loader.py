@@ -1,0 +1,204 @@
+"""Load rule files: safe YAML in, validated rules out, or a RuleError naming file, line and id.
+
+A rule file holds ``rules:``, a list of rules. It may also carry ``sites:`` and
+``detect:`` that scope every rule in it (a site pack). YAML is read with the safe
+loader only: rule files are data, and no tag in them can build an object or run code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from cleaner.errors import RuleError
+from cleaner.kinds import KINDS
+from cleaner.matching import DEFAULT_TIMEOUT, Matcher, SpecError
+from cleaner.rule import Rule, Scope
+
+COMMON_KEYS = {"id", "kind", "description", "match", "examples", "sites", "detect", "timeout"}
+FILE_KEYS = {"rules", "sites", "detect", "description"}
+RULE_SUFFIXES = (".yaml", ".yml")
+_ID = regex.compile(r"^[^\s:]+$")
+
+
+class _LineDict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the line it started on in its file."""
+
+    line: int = 0
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def default_rules_dir() -> Path:
+    """The checkout's ``rules/`` when running from a checkout, else the installed copy."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "rules").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout / "rules"
+    from importlib.resources import files
+
+    return Path(str(files("cleaner.default_rules")))
+
+
+def rule_files(path: Path) -> list[Path]:
+    """``path`` itself, or every rule file below a directory, in a stable order."""
+    if path.is_dir():
+        found = [
+            Path(root) / name
+            for root, _, names in os.walk(path)
+            for name in names
+            if name.endswith(RULE_SUFFIXES)
+        ]
+        return sorted(found)
+    return [path]
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    path: str
+    rules: list[Rule]
+
+
+def _scope(spec: dict[str, Any], where: str, timeout: float, base: Scope | None) -> Scope:
+    sites = spec.get("sites")
+    detect = spec.get("detect")
+    if sites is None and detect is None:
+        return base or Scope()
+    if sites is not None and (
+        not isinstance(sites, list) or not all(isinstance(s, str) and s for s in sites)
+    ):
+        raise SpecError(f"'sites' {where} must be a list of domains")
+    detect_matcher = None
+    if detect is not None:
+        if isinstance(detect, list):
+            detect = {"contains": detect}
+        detect_matcher = Matcher(detect, timeout=timeout)
+    return Scope(tuple(s.lower().lstrip(".") for s in sites or ()), detect_matcher)
+
+
+def _examples(spec: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    examples = spec.get("examples")
+    if examples is None:
+        return (), ()
+    if not isinstance(examples, dict) or set(examples) - {"chrome", "keep"}:
+        raise SpecError("'examples' must be a mapping with 'chrome' and/or 'keep' lists")
+    out = []
+    for key in ("chrome", "keep"):
+        values = examples.get(key) or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise SpecError(f"'examples.{key}' must be a list of strings")
+        out.append(tuple(values))
+    return out[0], out[1]
+
+
+def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -> Rule:
+    """Validate one rule mapping and build its rule object."""
+    line = getattr(spec, "line", 0)
+    if not isinstance(spec, dict):
+        raise RuleError(path, line or None, None, "each rule must be a mapping")
+    rule_id = spec.get("id")
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise RuleError(path, line, None, "a rule needs an 'id': text without spaces or colons")
+    try:
+        kind = spec.get("kind")
+        if kind not in KINDS:
+            raise SpecError(
+                f"unknown kind {kind!r} (expected one of: {', '.join(sorted(KINDS))})"
+            )
+        cls = KINDS[kind]
+        unknown = set(spec) - COMMON_KEYS - cls.params
+        if unknown:
+            raise SpecError(f"unknown key '{sorted(unknown)[0]}' for kind '{kind}'")
+        rule_timeout = spec.get("timeout", timeout)
+        if not isinstance(rule_timeout, (int, float)) or rule_timeout <= 0:
+            raise SpecError("'timeout' must be a positive number of seconds")
+        if cls.needs_match and "match" not in spec:
+            raise SpecError(f"kind '{kind}' needs a 'match'")
+        description = spec.get("description", "")
+        if not isinstance(description, str):
+            raise SpecError("'description' must be text")
+        chrome, keep = _examples(spec)
+        rule = cls(
+            id=rule_id,
+            description=description.strip(),
+            match=Matcher(spec["match"], timeout=rule_timeout) if "match" in spec else None,
+            scope=_scope(spec, "of a rule", rule_timeout, pack_scope),
+            chrome_examples=chrome,
+            keep_examples=keep,
+            path=path,
+            line=line,
+        )
+        rule.configure(spec, rule_timeout)
+    except SpecError as exc:
+        raise RuleError(path, line, rule_id, str(exc)) from None
+    return rule
+
+
+def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleError(name, None, None, f"cannot read rule file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleError(name, None, None, f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise RuleError(name, line, None, f"YAML error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(name, None, None, f"YAML error: {exc}") from None
+    if not isinstance(data, dict) or "rules" not in data:
+        raise RuleError(name, None, None, "a rule file must be a mapping with a 'rules:' list")
+    unknown = set(data) - FILE_KEYS
+    if unknown:
+        raise RuleError(name, getattr(data, "line", None), None,
+                        f"unknown top-level key '{sorted(unknown)[0]}'")
+    if not isinstance(data["rules"], list):
+        raise RuleError(name, getattr(data, "line", None), None, "'rules' must be a list")
+    try:
+        pack_scope = _scope(data, "of a rule file", timeout, None)
+    except SpecError as exc:
+        raise RuleError(name, getattr(data, "line", None), None, str(exc)) from None
+    rules = [build_rule(spec, name, pack_scope, timeout) for spec in data["rules"]]
+    return LoadedFile(name, rules)
+
+
+def load_rules(paths: Iterable[Path], timeout: float = DEFAULT_TIMEOUT) -> list[Rule]:
+    """Load every rule file under ``paths``; rule ids must be unique across them."""
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for root in paths:
+        if not root.exists():
+            raise RuleError(str(root), None, None, "no such rule file or directory")
+        for path in rule_files(root):
+            for rule in load_file(path, timeout).rules:
+                if rule.id in seen:
+                    first = seen[rule.id]
+                    raise RuleError(rule.path, rule.line, rule.id,
+                                    f"duplicate rule id (first defined at {first.path}:{first.line})")
+                seen[rule.id] = rule
+                rules.append(rule)
+    return rules
+

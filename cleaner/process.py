@@ -1,0 +1,156 @@
+"""Clean one input: a text document, an HTML page, or a JSONL stream of rows.
+
+Each document becomes a ``Unit``: its original bytes, its cleaned bytes, and what was
+removed, with line numbers in the input file. Callers decide whether to write, diff,
+check or explain; nothing here touches the file system.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from cleaner.engine import Engine, Outcome, Timeout
+from cleaner.errors import InputError
+from cleaner.textio import BOM, decode, encode
+
+FORMATS = ("text", "jsonl", "html")
+
+
+def format_for(name: str) -> str:
+    """The format a file name implies: jsonl, html, or text."""
+    lower = name.lower()
+    if lower.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
+        return "jsonl"
+    if lower.endswith((".html", ".htm")):
+        return "html"
+    return "text"
+
+
+@dataclass
+class Options:
+    fmt: str = "text"
+    field: str = "text"
+    html: bool = False  # the input (or the JSONL field) is HTML
+    url: str | None = None
+    allow_empty: bool = False
+
+
+@dataclass(frozen=True)
+class Removed:
+    line: int  # 1-based line in the input file
+    rule_id: str
+    text: str
+
+
+@dataclass
+class Unit:
+    """One cleaned document."""
+
+    line: int
+    original: bytes
+    cleaned: bytes
+    removed: list[Removed] = field(default_factory=list)
+    timeouts: list[Timeout] = field(default_factory=list)
+    undecodable: bool = False
+    emptied: bool = False  # every line would have gone; left as it was
+    nothing_extracted: bool = False  # HTML with no main text
+
+    @property
+    def changed(self) -> bool:
+        return self.cleaned != self.original
+
+
+def _would_empty(text: str, cleaned: str) -> bool:
+    return bool(text.strip()) and not cleaned.strip()
+
+
+def clean_document(engine: Engine, text: str, opts: Options, url: str | None) -> tuple[str, Outcome]:
+    """Clean one document's text (extracting it first when it is HTML)."""
+    if opts.html or opts.fmt == "html":
+        from cleaner.html import extract_text
+
+        text = extract_text(text)
+    outcome = engine.run(text, url)
+    return outcome.text, outcome
+
+
+def process_text(engine: Engine, data: bytes, opts: Options) -> Unit:
+    text, undecodable = decode(data)
+    bom = text.startswith(BOM)
+    body = text[1:] if bom else text
+    cleaned, outcome = clean_document(engine, body, opts, opts.url)
+    is_html = opts.html or opts.fmt == "html"
+    unit = Unit(
+        line=1,
+        original=data,
+        cleaned=data,
+        removed=[Removed(d.number, d.rule_id or "", d.text) for d in outcome.removed],
+        timeouts=outcome.timeouts,
+        undecodable=undecodable,
+    )
+    if is_html and not outcome.decisions:
+        unit.nothing_extracted = True
+        unit.cleaned = b""
+        return unit
+    source = "\n".join(d.text for d in outcome.decisions) if is_html else body
+    if _would_empty(source, cleaned) and not opts.allow_empty:
+        unit.emptied = True
+        return unit
+    unit.cleaned = encode((BOM if bom else "") + cleaned)
+    return unit
+
+
+def _row_error(name: str, number: int, message: str) -> InputError:
+    return InputError(f"{name}:{number}: {message}; nothing was written")
+
+
+def process_jsonl(
+    engine: Engine, rows: Iterable[bytes], opts: Options, name: str
+) -> Iterator[Unit]:
+    """Clean the ``opts.field`` of every row; other fields and row order stay as they are.
+
+    Rows are split on ``\\n`` only. A row whose field is unchanged is written back byte
+    for byte; a changed row is serialised again with its keys in their original order.
+    """
+    for number, raw in enumerate(rows, start=1):
+        stripped = raw.rstrip(b"\r\n")
+        ending = raw[len(stripped):]
+        if not stripped.strip():
+            yield Unit(number, raw, raw)
+            continue
+        text, undecodable = decode(stripped)
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _row_error(name, number, f"malformed JSON ({exc.msg} at column {exc.colno})")
+        if not isinstance(row, dict):
+            raise _row_error(name, number, "a row must be a JSON object")
+        value = row.get(opts.field)
+        if opts.field not in row:
+            raise _row_error(name, number, f"row has no field '{opts.field}'")
+        if not isinstance(value, str):
+            raise _row_error(name, number, f"field '{opts.field}' is not a string")
+        url = row.get("url") if isinstance(row.get("url"), str) else opts.url
+        cleaned, outcome = clean_document(engine, value, opts, url)
+        unit = Unit(
+            line=number,
+            original=raw,
+            cleaned=raw,
+            removed=[Removed(number, d.rule_id or "", d.text) for d in outcome.removed],
+            timeouts=[Timeout(t.rule_id, number) for t in outcome.timeouts],
+            undecodable=undecodable,
+        )
+        source = value if not opts.html else "\n".join(d.text for d in outcome.decisions)
+        if cleaned == value:
+            yield unit
+            continue
+        if _would_empty(source, cleaned) and not opts.allow_empty:
+            unit.emptied = True
+            yield unit
+            continue
+        row[opts.field] = cleaned
+        unit.cleaned = encode(json.dumps(row, ensure_ascii=False)) + ending
+        yield unit
+

@@ -1,0 +1,144 @@
+"""What every rule kind shares: identity, scope, examples, and the page it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from cleaner.matching import Matcher, MatchTimeout, Span, SpecError
+from cleaner.textstats import prose_weight
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A rule's verdict on one line of the page: the whole line, or only some spans of it."""
+
+    position: int
+    rule_id: str
+    spans: tuple[Span, ...] | None = None
+
+
+class RuleTimeout(Exception):
+    """A rule's pattern timed out on the line at ``position``."""
+
+    def __init__(self, rule_id: str, position: int) -> None:
+        super().__init__(rule_id, position)
+        self.rule_id = rule_id
+        self.position = position
+
+
+def host_of(url: str) -> str:
+    if "://" not in url and not url.startswith("//"):
+        url = "//" + url
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a rule applies: any page (empty scope), pages of ``sites``, or pages ``detect`` finds."""
+
+    sites: tuple[str, ...] = ()
+    detect: Matcher | None = None
+
+    @property
+    def generic(self) -> bool:
+        return not self.sites and self.detect is None
+
+    def applies(self, host: str, text: str) -> bool:
+        if self.generic:
+            return True
+        if host and any(host == s or host.endswith("." + s) for s in self.sites):
+            return True
+        if self.detect is not None:
+            try:
+                return self.detect.search(text) is not None
+            except MatchTimeout:
+                return False
+        return False
+
+
+class Page:
+    """The lines a rule reads: the current text of every line still in the document."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self.blank = [not t.strip() for t in texts]
+        self._prose = [0, *accumulate(prose_weight(t) for t in texts)]
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def nonblank(self) -> Iterator[int]:
+        return (i for i, b in enumerate(self.blank) if not b)
+
+    def prose_above(self, i: int) -> int:
+        """Characters of prose in lines before ``i``."""
+        return self._prose[i]
+
+    def prose_below(self, i: int) -> int:
+        """Characters of prose in lines after ``i``."""
+        return self._prose[-1] - self._prose[i + 1]
+
+
+@dataclass
+class Rule:
+    """Base of every rule kind. A kind reads its own keys in ``configure`` and yields removals."""
+
+    kind: ClassVar[str] = ""
+    #: keys a kind accepts beyond the common ones
+    params: ClassVar[frozenset[str]] = frozenset()
+    #: whether the kind needs a ``match``
+    needs_match: ClassVar[bool] = True
+    #: kinds that read the page after the other rules have run (the content detector)
+    late: ClassVar[bool] = False
+
+    id: str
+    description: str = ""
+    match: Matcher | None = None
+    scope: Scope = field(default_factory=Scope)
+    chrome_examples: tuple[str, ...] = ()
+    keep_examples: tuple[str, ...] = ()
+    path: str = ""
+    line: int = 0
+
+    def configure(self, spec: dict[str, Any], timeout: float) -> None:
+        """Read kind-specific keys from ``spec``; raise SpecError on bad values."""
+
+    def apply(self, page: Page) -> Iterator[Removal]:
+        raise NotImplementedError
+
+    def search(self, matcher: Matcher, page: Page, i: int) -> Span | None:
+        try:
+            return matcher.search(page.texts[i])
+        except MatchTimeout:
+            raise RuleTimeout(self.id, i) from None
+
+    def matches(self, page: Page, i: int) -> bool:
+        assert self.match is not None
+        return not page.blank[i] and self.search(self.match, page, i) is not None
+
+
+def positive_int(spec: dict[str, Any], key: str, default: int, *, minimum: int = 0) -> int:
+    value = spec.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise SpecError(f"'{key}' must be a whole number >= {minimum}")
+    return value
+
+
+def boolean(spec: dict[str, Any], key: str, default: bool) -> bool:
+    value = spec.get(key, default)
+    if not isinstance(value, bool):
+        raise SpecError(f"'{key}' must be true or false")
+    return value
+
+
+def matcher(spec: dict[str, Any], key: str, timeout: float) -> Matcher | None:
+    if key not in spec or spec[key] is None:
+        return None
+    return Matcher(spec[key], timeout=timeout)

@@ -1,0 +1,36 @@
+"""Cheap per-line measures shared by the rule kinds: words, prose, sentence ends."""
+
+from __future__ import annotations
+
+import regex
+
+_WORD = regex.compile(r"\w+")
+# Han, Hiragana, Katakana, Hangul, Thai: scripts written without spaces between words
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
+# sentence-final punctuation, allowing closing quotes/brackets after it
+_SENTENCE_END = regex.compile(r"[.!?…。！？؟।][\"'”’»)\]]*\s*$")
+
+PROSE_MIN_WORDS = 8
+PROSE_MIN_CJK = 25
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``; each CJK character counts as half a word (about two make one)."""
+    cjk = len(_CJK.findall(text))
+    if cjk:
+        return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
+    return len(_WORD.findall(text))
+
+
+def ends_sentence(text: str) -> bool:
+    return _SENTENCE_END.search(text) is not None
+
+
+def is_prose(text: str) -> bool:
+    """A line that reads like running text: long enough and ending a sentence."""
+    return ends_sentence(text) and word_count(text) >= PROSE_MIN_WORDS
+
+
+def prose_weight(text: str) -> int:
+    """Characters of running text in the line (0 for anything that is not prose)."""
+    return len(text.strip()) if is_prose(text) else 0

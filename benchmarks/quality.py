@@ -1,0 +1,299 @@
+"""Score cleaner and its peers on the shared extraction benchmarks.
+
+    python benchmarks/quality.py                      # all rows, all systems
+    python benchmarks/quality.py --limit 40 --jobs 2  # a quick look
+    python benchmarks/quality.py --systems cleaner-text
+
+The scoring is the one ``../shared/README.md`` defines: 4-token shingles averaged per
+document for the news set, segment containment summed over pages for the web set.
+The "no cleaning" row reproduces the README's reference figures, which checks the scorer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "benchdata"
+
+# --- scoring -----------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    """The multiset of ``n``-token shingles; a text shorter than ``n`` tokens is one shingle."""
+    tokens = _TOKEN.findall(text or "")
+    grams = (tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
+    return Counter(g for g in grams if g)
+
+
+def shingle_counts(gold: str, output: str) -> tuple[int, int, int]:
+    """(tp, fp, fn) of the output's shingles against the gold's."""
+    g, o = shingles(gold), shingles(output)
+    return sum((g & o).values()), sum((o - g).values()), sum((g - o).values())
+
+
+def precision_recall(tp: int, fp: int, fn: int) -> tuple[float, float]:
+    if fp == 0 and fn == 0:
+        return 1.0, 1.0
+    if tp == 0:
+        return 0.0, 0.0
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Score:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        return f1(self.precision, self.recall)
+
+
+def score_news(pairs: Iterable[tuple[str, str]]) -> Score:
+    """Mean precision and mean recall over (gold, output) documents."""
+    ps: list[float] = []
+    rs: list[float] = []
+    for gold, output in pairs:
+        p, r = precision_recall(*shingle_counts(gold, output))
+        ps.append(p)
+        rs.append(r)
+    if not ps:
+        return Score(0.0, 0.0)
+    return Score(sum(ps) / len(ps), sum(rs) / len(rs))
+
+
+def collapse(text: str) -> str:
+    return _SPACE.sub(" ", text)
+
+
+def segment_counts(output: str, keep: Iterable[str], drop: Iterable[str]) -> tuple[int, ...]:
+    """(tp, fn, fp, tn) of one page: which segments the output holds."""
+    out = collapse(output)
+    found_keep = [collapse(s) in out for s in keep]
+    found_drop = [collapse(s) in out for s in drop]
+    tp = sum(found_keep)
+    fp = sum(found_drop)
+    return tp, len(found_keep) - tp, fp, len(found_drop) - fp
+
+
+def score_web(counts: Iterable[tuple[int, ...]]) -> Score:
+    """Precision and recall from (tp, fn, fp, tn) summed over pages."""
+    tp = fn = fp = 0
+    for c in counts:
+        tp, fn, fp = tp + c[0], fn + c[1], fp + c[2]
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return Score(p, r)
+
+
+# --- systems -------------------------------------------------------------------------------
+
+_C4_POLICY = (
+    "terms of use",
+    "privacy policy",
+    "cookie policy",
+    "uses cookies",
+    "use of cookies",
+    "use cookies",
+)
+
+
+_C4_ENDS = (".", "!", "?", '"', "\u201d", "'")
+
+
+def c4_filter(text: str) -> str:
+    """C4's line filter: a final stop or quote, 3+ words, no policy or javascript talk."""
+    kept = []
+    for line in text.splitlines():
+        line = line.strip()
+        low = line.lower()
+        if (
+            line.endswith(_C4_ENDS)
+            and len(line.split()) >= 3
+            and "javascript" not in low
+            and not any(p in low for p in _C4_POLICY)
+        ):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _trafilatura(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html) or ""
+
+
+_ENGINE: Any = None
+
+
+def _cleaner_engine() -> Any:
+    global _ENGINE
+    if _ENGINE is None:
+        import cleaner
+
+        _ENGINE = cleaner.engine()
+    return _ENGINE
+
+
+def _cleaner_text(row: dict[str, Any]) -> str:
+    return str(_cleaner_engine().run(row["text"], row.get("url")).text)
+
+
+def _cleaner_html(row: dict[str, Any]) -> str:
+    from cleaner.html import extract_text
+
+    text = extract_text(row.get("html") or "")
+    return str(_cleaner_engine().run(text, row.get("url")).text)
+
+
+SYSTEMS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "raw": ("text", lambda row: row["text"]),
+    "c4": ("text", lambda row: c4_filter(row["text"])),
+    "trafilatura": ("HTML", lambda row: _trafilatura(row.get("html") or "")),
+    "cleaner-text": ("text", _cleaner_text),
+    "cleaner-html": ("HTML", _cleaner_html),
+}
+LABELS = {
+    "raw": "no cleaning",
+    "c4": "C4 line filter",
+    "trafilatura": "trafilatura `extract(html)`",
+    "cleaner-text": "cleaner",
+    "cleaner-html": "cleaner `--html`",
+}
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def read_jsonl(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if limit is not None and i >= limit:
+                return
+            yield json.loads(line)
+
+
+def load_news(data: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    return list(read_jsonl(data / "news-dev.jsonl.gz", limit))
+
+
+def load_web(data: Path, limit: int | None = None, html: bool = True) -> list[dict[str, Any]]:
+    rows = list(read_jsonl(data / "web-dev.jsonl.gz", limit))
+    if html:
+        pages = {r["id"]: r["html"] for r in read_jsonl(data / "web-dev-html.jsonl.gz", limit)}
+        for row in rows:
+            row["html"] = pages.get(row["id"], "")
+    return rows
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+def _news_task(args: tuple[str, dict[str, Any]]) -> tuple[int, int, int]:
+    system, row = args
+    return shingle_counts(row["gold"], SYSTEMS[system][1](row))
+
+
+def _web_task(args: tuple[str, dict[str, Any]]) -> tuple[int, ...]:
+    system, row = args
+    return segment_counts(SYSTEMS[system][1](row), row["with"], row["without"])
+
+
+def _news_score(counts: list[tuple[int, int, int]]) -> Score:
+    prs = [precision_recall(*c) for c in counts]
+    n = len(prs) or 1
+    return Score(sum(p for p, _ in prs) / n, sum(r for _, r in prs) / n)
+
+
+def run(
+    systems: list[str], news: list[dict[str, Any]], web: list[dict[str, Any]], jobs: int
+) -> dict[str, dict[str, Score]]:
+    """Score each system on each set; ``jobs`` > 1 spreads pages over processes."""
+    results: dict[str, dict[str, Score]] = {}
+    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    mapper = (lambda f, xs: pool.map(f, xs, chunksize=4)) if pool else map
+    try:
+        for system in systems:
+            started = time.perf_counter()
+            news_counts = list(mapper(_news_task, [(system, r) for r in news]))
+            web_counts = list(mapper(_web_task, [(system, r) for r in web]))
+            results[system] = {"news": _news_score(news_counts), "web": score_web(web_counts)}
+            took = time.perf_counter() - started
+            print(f"{system}: {took:.1f}s", file=sys.stderr)
+    finally:
+        if pool:
+            pool.shutdown()
+    return results
+
+
+def table(results: dict[str, dict[str, Score]]) -> str:
+    rows = [
+        "| system | input | news P / R / F1 | web P / R / F1 |",
+        "|---|---|---|---|",
+    ]
+    for system, scores in results.items():
+        cells = [
+            f"{s.precision:.3f} / {s.recall:.3f} / {s.f1:.3f}"
+            for s in (scores["news"], scores["web"])
+        ]
+        rows.append(f"| {LABELS[system]} | {SYSTEMS[system][0]} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
+
+
+def versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"Python {sys.version.split()[0]}"]
+    for name in ("cleaner", "trafilatura", "justext"):
+        try:
+            parts.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} (not installed)")
+    return ", ".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA,
+                        help="benchdata directory (default: ../shared/benchdata)")
+    parser.add_argument("--limit", type=int, default=None, help="first N rows of each set")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+    parser.add_argument("--systems", default=",".join(SYSTEMS),
+                        help=f"comma-separated subset of {','.join(SYSTEMS)}")
+    args = parser.parse_args(argv)
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    unknown = [s for s in systems if s not in SYSTEMS]
+    if unknown:
+        parser.error(f"unknown systems: {', '.join(unknown)}")
+    if not args.data.is_dir():
+        print(f"benchdata not found at {args.data}", file=sys.stderr)
+        return 2
+    need_html = any(SYSTEMS[s][0] == "HTML" for s in systems)
+    news = load_news(args.data, args.limit)
+    web = load_web(args.data, args.limit, html=need_html)
+    results = run(systems, news, web, args.jobs)
+    print(f"dev half: {len(news)} news pages, {len(web)} web pages; {versions()}\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

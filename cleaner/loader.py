@@ -164,6 +164,8 @@ def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= text.count("\n"):
+            mark = exc.context_mark  # an error at the end of the file began where its context did
         line = mark.line + 1 if mark else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise RuleError(name, line, None, f"YAML error: {problem}") from None

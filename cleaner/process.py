@@ -72,6 +72,8 @@ def clean_document(engine: Engine, text: str, opts: Options, url: str | None) ->
         from cleaner.html import extract_text
 
         text = extract_text(text)
+        if text and opts.fmt != "jsonl":
+            text += "\n"  # a text file ends with a newline
     outcome = engine.run(text, url)
     return outcome.text, outcome
 

@@ -1,0 +1,67 @@
+"""Bad rule files fail fast with file, line and rule id; rule files are data, never code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.errors import RuleError
+from cleaner.loader import load_rules
+
+from .conftest import run_cli
+
+BAD = {
+    "yaml-syntax": ("rules:\n  - id: a\n    kind: line\n    match: {regex: 'x'\n", 4, None, "YAML"),
+    "unknown-kind": ("rules:\n  - id: a\n    kind: lien\n    match: {regex: x}\n", 2, "a", "unknown kind"),
+    "bad-regex": ("rules:\n\n  - id: b\n    kind: line\n    match: {regex: '(unclosed'}\n", 3, "b", "does not compile"),
+    "unknown-key": ("rules:\n  - id: c\n    kind: line\n    matches: {regex: x}\n", 2, "c", "unknown key"),
+    "no-match": ("rules:\n  - id: d\n    kind: tail\n", 2, "d", "needs a 'match'"),
+    "bad-param": ("rules:\n  - id: e\n    kind: block\n    match: {regex: x}\n    max_lines: -1\n", 2, "e", "max_lines"),
+    "no-id": ("rules:\n  - kind: line\n    match: {regex: x}\n", 2, None, "'id'"),
+    "python-tag": ("rules:\n  - id: f\n    kind: !!python/object/apply:os.system ['true']\n", 3, None, "YAML"),
+    "not-rules": ("- id: g\n", None, None, "'rules:'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_rule_file_names_file_line_and_rule(tmp_path: Path, name: str) -> None:
+    text, line, rule_id, words = BAD[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules([path])
+    error = caught.value
+    assert error.path == str(path)
+    assert error.line == line
+    assert error.rule_id == rule_id
+    assert words in str(error)
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text("rules: [{id: same, kind: line, match: {regex: x}}]\n")
+    with pytest.raises(RuleError, match="duplicate rule id"):
+        load_rules([tmp_path])
+
+
+def test_cli_reports_bad_rules_in_one_line_with_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("rules:\n  - id: oops\n    kind: line\n    match: {regex: '(x'}\n")
+    result = run_cli("clean", "--rules", str(path), stdin=b"text\n")
+    assert result.code == 2
+    assert result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err
+    assert f"{path}:2: rule 'oops':" in lines[0]
+
+
+def test_python_tags_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        f"rules:\n  - !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8"
+    )
+    with pytest.raises(RuleError):
+        load_rules([path])
+    assert not marker.exists()

@@ -10,7 +10,7 @@ first of:
 - ``max_lines`` non-blank lines (default 30; 0 drops the heading alone).
 
 ``above: N`` also drops the N non-blank lines right above the heading (a video
-title printed above its consent notice, say).
+title printed above its consent notice, say), unless they are running prose.
 
     - id: most-read-list
       kind: block
@@ -54,7 +54,10 @@ class BlockRule(Rule):
                 continue
             if self.above:
                 before = [j for j in range(i - 1, -1, -1) if not page.blank[j]][: self.above]
-                yield from (Removal(j, self.id) for j in sorted(before))
+                # a title or label above the heading goes; a sentence of prose never does
+                yield from (
+                    Removal(j, self.id) for j in sorted(before) if not is_prose(page.texts[j])
+                )
             yield Removal(i, self.id)
             taken = 0
             j = i + 1

@@ -3,8 +3,8 @@
 Scrapers often print a caption twice, or a title once as a link and once as a
 heading. The first copy stays (unless another rule drops it); the repeat goes.
 With ``prefix: true`` a line that is the start of the line above it, at least
-``min_chars`` long, counts as a repeat too: a caption printed once with its
-credit and once without. ``match`` is optional and narrows which lines count.
+``min_chars`` long and not ending a sentence, counts as a repeat too: a caption
+printed once with its credit and once without. ``match`` is optional and narrows which lines count.
 
     - id: repeated-line
       kind: duplicate
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cleaner.rule import Page, Removal, Rule, boolean, positive_int
+from cleaner.textstats import ends_sentence
 
 
 def _norm(text: str) -> str:
@@ -47,8 +48,10 @@ class DuplicateRule(Rule):
     def _repeats(self, current: str, previous: str) -> bool:
         if current == previous:
             return True
+        # only a fragment can be a prefix repeat: a full sentence is article text
         return (
             self.prefix
             and len(current) >= self.min_chars
             and previous.startswith(current)
+            and not ends_sentence(current)
         )

@@ -158,6 +158,8 @@ class Run:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, chunks=chunks)
             self.report.written += 1
+            if self.in_place:
+                print(f"cleaned {name}", file=sys.stderr)
             return
         with self._source(path) as src:
             self._to_stdout(src, name)
@@ -244,6 +246,9 @@ def clean(
     rules: list[Path] = typer.Option(None, "--rules", help="Extra rule file or directory (repeatable)."),
     no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Do not load the default rules."),
     allow_empty: bool = typer.Option(False, "--allow-empty", help="Allow a document to be emptied."),
+    exit_non_zero_on_fix: bool = typer.Option(
+        False, "--exit-non-zero-on-fix", help="With --in-place: exit 1 when a file was changed."
+    ),
     regex_timeout: float = typer.Option(DEFAULT_TIMEOUT, "--regex-timeout", help="Seconds a pattern may run on one line."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks for errors."),
 ) -> None:
@@ -268,6 +273,10 @@ def clean(
     for path, base in found:
         run.opts = Options(fmt=fmt or format_for(path.name), **base_opts)
         run.clean_file(path, base)
+    if run.in_place and run.report.written:
+        count = run.report.written
+        print(f"cleaned {count} file{'s' if count != 1 else ''}", file=sys.stderr)
+        raise typer.Exit(1 if exit_non_zero_on_fix else 0)
     if check:
         for name in run.report.would_change:
             print(f"would clean {name}", file=sys.stderr)

@@ -48,12 +48,11 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def default_rules_dir() -> Path:
     """The checkout's ``rules/`` when running from a checkout, else the installed copy."""
-    checkout = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    checkout = package.parent
     if (checkout / "rules").is_dir() and (checkout / "pyproject.toml").is_file():
         return checkout / "rules"
-    from importlib.resources import files
-
-    return Path(str(files("cleaner.default_rules")))
+    return package / "default_rules"  # installed: setuptools maps rules/ here
 
 
 def rule_files(path: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cleaner.kinds.block import BlockRule
+from cleaner.kinds.content import ContentRule
 from cleaner.kinds.duplicate import DuplicateRule
 from cleaner.kinds.head import HeadRule
 from cleaner.kinds.inline import InlineRule
@@ -12,5 +13,5 @@ from cleaner.rule import Rule
 
 KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (LineRule, InlineRule, BlockRule, TailRule, HeadRule, DuplicateRule)
+    for cls in (LineRule, InlineRule, BlockRule, TailRule, HeadRule, DuplicateRule, ContentRule)
 }

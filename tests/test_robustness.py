@@ -1,0 +1,234 @@
+"""Bad input gets a clear one-line error and never loses data."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, ROOT, run_cli, run_main
+
+ARTICLE = (FIXTURES / "article.txt").read_bytes()
+EXPECTED = (FIXTURES / "article.expected.txt").read_bytes()
+PROSE = b"A sentence of article text that is long enough to be kept as prose.\n"
+
+
+def test_invalid_utf8_round_trips_and_warns_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = b"Caf\xe9 owners met on Monday to discuss the rent \xff\xfe rise in the city.\n"
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(bad + b"Source link\n" + PROSE)
+    result = run_main(["clean", str(path)], monkeypatch)
+    assert result.code == 0
+    assert result.out_bytes == bad + PROSE
+    warnings = [line for line in result.err.splitlines() if "UTF-8" in line]
+    assert len(warnings) == 1 and str(path) in warnings[0]
+    assert run_main(["clean", "-i", str(path)], monkeypatch).code == 0
+    assert path.read_bytes() == bad + PROSE
+
+
+def test_invalid_utf8_in_jsonl_round_trips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    row = b'{"text": "Caf\xe9 owners met on Monday to discuss the rise.\\nSource link\\n", "n": 1}\n'
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(row)
+    result = run_main(["clean", str(path)], monkeypatch)
+    assert result.code == 0
+    assert b"Caf\xe9 owners" in result.out_bytes and b"Source link" not in result.out_bytes
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"GIF89a\x01\x00", b"text with a NUL\x00 byte\nSource link\n",
+     b"\xff\xd8\xff\xe0\x00\x10JFIF"],
+)
+def test_binary_files_are_skipped_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(data)
+    result = run_main(["clean", "--in-place", str(path)], monkeypatch)
+    assert result.code == 0
+    assert path.read_bytes() == data
+    assert result.err.strip() == f"cleaner: {path}: binary file; skipped"
+
+
+@pytest.mark.parametrize("data", [b"", b"\n", b"  \n\t\n", b"\r\n\r\n", b"   "])
+def test_empty_and_whitespace_files_are_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    assert run_main(["clean", "--check", str(path)], monkeypatch).code == 0
+    result = run_main(["clean", str(path)], monkeypatch)
+    assert result.code == 0 and result.out_bytes == data and result.err == ""
+
+
+def test_crlf_and_missing_final_newline_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    crlf = ARTICLE.replace(b"\n", b"\r\n").rstrip(b"\r\n")
+    path = tmp_path / "dos.txt"
+    path.write_bytes(crlf)
+    run_main(["clean", "-i", str(path)], monkeypatch)
+    out = path.read_bytes()
+    assert out == EXPECTED.replace(b"\n", b"\r\n").rstrip(b"\r\n")
+    assert b"\n" not in out.replace(b"\r\n", b"")
+
+
+def test_document_that_would_be_emptied_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "all-chrome.txt"
+    data = b"Source link\nSubscribe to our newsletter\n"
+    path.write_bytes(data)
+    check = run_main(["clean", "--check", str(path)], monkeypatch)
+    assert "every line would be removed" in check.err and str(path) in check.err
+    fix = run_main(["clean", "--in-place", str(path)], monkeypatch)
+    assert fix.code == 0 and "left as it is" in fix.err
+    assert path.read_bytes() == data
+    allowed = run_main(["clean", "--in-place", "--allow-empty", str(path)], monkeypatch)
+    assert allowed.code == 0
+    assert path.read_bytes() == b""
+
+
+def test_huge_single_line_and_many_short_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both finish (the suite has no timer; benchmarks/speed.py measures speed) and keep text."""
+    long_line = (b"word " * 4_000_000).strip() + b".\n"  # 20 MB on one line
+    path = tmp_path / "long.txt"
+    path.write_bytes(long_line)
+    result = run_main(["clean", str(path)], monkeypatch)
+    assert result.code == 0 and result.out_bytes == long_line
+    many = b"".join(b"line %d of a list\n" % i for i in range(1_000_000))
+    path.write_bytes(many)
+    result = run_main(["clean", "--check", str(path)], monkeypatch)
+    assert result.code == 0
+
+
+def _seconds(func: object, *args: object) -> float:
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        func(*args)  # type: ignore[operator]
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_cost_grows_linearly_with_size() -> None:
+    """A complexity check, not a speed target: 4x the input must not cost 16x (quadratic)."""
+    import cleaner
+
+    engine = cleaner.engine()
+    lines = (ARTICLE.decode() * 300)
+    small, large = _seconds(engine.run, lines), _seconds(engine.run, lines * 4)
+    assert large < small * 10, (small, large)
+    one_line = "word " * 200_000
+    small, large = _seconds(engine.run, one_line), _seconds(engine.run, one_line * 4)
+    assert large < small * 10, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("rows", "bad_line", "words"),
+    [
+        ([b'{"text": "ok"}', b'{"text": "unterminated}'], 2, "malformed JSON"),
+        ([b'{"text": "ok"}', b'{"text": "ok"}', b'[1, 2]'], 3, "JSON object"),
+        ([b'{"body": "no text field"}'], 1, "no field 'text'"),
+        ([b'{"text": "ok"}', b'{"text": 42}'], 2, "not a string"),
+        ([b'{"text": null}'], 1, "not a string"),
+    ],
+)
+def test_malformed_jsonl_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[bytes], bad_line: int, words: str
+) -> None:
+    data = b"\n".join(rows) + b"\n"
+    data = data.replace(b'"ok"', b'"Fine text here.\\nSource link"')
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(data)
+    for args in (["--in-place"], ["--output-dir", str(tmp_path / "out")], []):
+        result = run_main(["clean", *args, str(path)], monkeypatch)
+        assert result.code == 2
+        assert result.out_bytes == b""
+        assert result.err.startswith(f"cleaner: {path}:{bad_line}: ") and words in result.err
+        assert len(result.err.strip().splitlines()) == 1
+        assert path.read_bytes() == data
+    assert not (tmp_path / "out" / "rows.jsonl").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["rows.jsonl"]
+
+
+def test_malformed_jsonl_on_stdin_writes_nothing() -> None:
+    data = b'{"text": "Fine text.\\nSource link"}\n{oops\n'
+    result = run_cli("clean", "--format", "jsonl", stdin=data)
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("cleaner: -:2: malformed JSON")
+
+
+def test_jsonl_gz_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "rows.jsonl.gz"
+    path.write_bytes(gzip.compress((FIXTURES / "rows.jsonl").read_bytes()))
+    assert run_main(["clean", "--in-place", str(path)], monkeypatch).code == 0
+    rows = [json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
+    assert rows[0]["text"] == EXPECTED.decode()
+
+
+def test_catastrophic_user_regex_reports_timeout_and_keeps_line(tmp_path: Path) -> None:
+    rules = tmp_path / "evil.yaml"
+    rules.write_text("rules: [{id: evil, kind: line, timeout: 0.05, match: {regex: '^(a|aa)+$'}}]\n")
+    data = ("a" * 5000 + "!\n").encode() + PROSE
+    start = time.monotonic()
+    result = run_cli("clean", "--no-default-rules", "--rules", str(rules), stdin=data)
+    assert time.monotonic() - start < 60  # a guard against a hang, not a speed target
+    assert result.code == 0
+    assert result.out_bytes == data
+    assert "-:1: rule 'evil' timed out" in result.err
+
+
+def _big_corpus(path: Path) -> bytes:
+    data = ARTICLE * 40_000  # about 30 MB: long enough to interrupt mid-way
+    path.write_bytes(data)
+    return data
+
+
+def test_kill_9_leaves_original_or_finished_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    original = _big_corpus(path)
+    expected = subprocess.run(
+        [sys.executable, "-m", "cleaner.cli", "clean", str(path)], capture_output=True, cwd=ROOT
+    ).stdout
+    for delay in (0.3, 0.8, 1.5, 3.0):
+        path.write_bytes(original)
+        proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", "-i", str(path)], cwd=ROOT)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert path.read_bytes() in (original, expected)
+    for leftover in tmp_path.glob(".big.txt.*"):
+        leftover.unlink()  # a killed process cannot clean up; the original is intact
+
+
+def test_ctrl_c_during_in_place_leaves_no_temporary_files(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    original = _big_corpus(path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner.cli", "clean", "-i", str(path)],
+        cwd=ROOT, stderr=subprocess.PIPE,
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before the interrupt arrived")
+    assert proc.returncode == 130
+    assert b"Traceback" not in err
+    assert os.listdir(tmp_path) == ["big.txt"]
+    assert path.read_bytes() == original
+
+
+def test_unreadable_input_is_one_line_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        directory = tmp_path / "dir.txt"
+        directory.mkdir()
+        result = run_cli("clean", "--format", "text", str(directory / "missing.txt"))
+    else:
+        path = tmp_path / "secret.txt"
+        path.write_text("x")
+        path.chmod(0)
+        result = run_cli("clean", str(path))
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err

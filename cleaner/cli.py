@@ -69,11 +69,15 @@ def report_unit(unit: Unit, name: str, explain: bool, allow_empty: bool) -> None
     if unit.undecodable:
         warn(f"{name}:{unit.line}: invalid UTF-8; undecodable bytes are kept as they are")
     for t in unit.timeouts:
-        warn(f"{name}:{t.line}: rule '{t.rule_id}' timed out; line kept, rule skipped "
-             "for the rest of the document")
+        warn(
+            f"{name}:{t.line}: rule '{t.rule_id}' timed out; line kept, rule skipped "
+            "for the rest of the document"
+        )
     if unit.emptied:
-        warn(f"{name}:{unit.line}: every line would be removed; left as it is "
-             "(--allow-empty to allow)")
+        warn(
+            f"{name}:{unit.line}: every line would be removed; left as it is "
+            "(--allow-empty to allow)"
+        )
     if unit.nothing_extracted:
         warn(f"{name}: no article text found in the HTML")
     if explain and not unit.emptied:
@@ -85,8 +89,9 @@ def unified_diff(name: str, before: list[bytes], after: list[bytes]) -> str:
     old = b"".join(before).decode("utf-8", "replace").splitlines(keepends=True)
     new = b"".join(after).decode("utf-8", "replace").splitlines(keepends=True)
     lines = difflib.unified_diff(old, new, f"{name}\t(original)", f"{name}\t(cleaned)")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 @dataclass
@@ -236,20 +241,39 @@ def clean(
     paths: list[str] = typer.Argument(None, help="Files or directories; none or '-' reads stdin."),
     in_place: bool = typer.Option(False, "--in-place", "-i", help="Rewrite each file atomically."),
     output_dir: Path = typer.Option(None, "--output-dir", "-o", help="Write cleaned files here."),
-    fmt: str = typer.Option(None, "--format", "-f", help="text, jsonl or html (default: from the extension; stdin: text)."),
+    fmt: str = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="text, jsonl or html (default: from the extension; stdin: text).",
+    ),
     field_name: str = typer.Option("text", "--field", help="JSONL field to clean."),
     html: bool = typer.Option(False, "--html", help="The input (or the JSONL field) is HTML."),
     url: str = typer.Option(None, "--url", help="The page's URL, for site packs."),
-    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any file would change."),
-    diff: bool = typer.Option(False, "--diff", help="Print a unified diff instead of the cleaned text."),
-    explain: bool = typer.Option(False, "--explain", help="Print PATH:LINE: RULE-ID: TEXT for each removed line."),
-    rules: list[Path] = typer.Option(None, "--rules", help="Extra rule file or directory (repeatable)."),
-    no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Do not load the default rules."),
-    allow_empty: bool = typer.Option(False, "--allow-empty", help="Allow a document to be emptied."),
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 if any file would change."
+    ),
+    diff: bool = typer.Option(
+        False, "--diff", help="Print a unified diff instead of the cleaned text."
+    ),
+    explain: bool = typer.Option(
+        False, "--explain", help="Print PATH:LINE: RULE-ID: TEXT for each removed line."
+    ),
+    rules: list[Path] = typer.Option(
+        None, "--rules", help="Extra rule file or directory (repeatable)."
+    ),
+    no_default_rules: bool = typer.Option(
+        False, "--no-default-rules", help="Do not load the default rules."
+    ),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Allow a document to be emptied."
+    ),
     exit_non_zero_on_fix: bool = typer.Option(
         False, "--exit-non-zero-on-fix", help="With --in-place: exit 1 when a file was changed."
     ),
-    regex_timeout: float = typer.Option(DEFAULT_TIMEOUT, "--regex-timeout", help="Seconds a pattern may run on one line."),
+    regex_timeout: float = typer.Option(
+        DEFAULT_TIMEOUT, "--regex-timeout", help="Seconds a pattern may run on one line."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks for errors."),
 ) -> None:
     """Clean files, directories, or stdin (to stdout)."""
@@ -260,8 +284,15 @@ def clean(
         raise InputError("--in-place and --output-dir exclude each other")
     engine = build_engine(list(rules or []), no_default_rules, regex_timeout)
     base_opts = dict(field=field_name, html=html, url=url, allow_empty=allow_empty)
-    run = Run(engine, Options(fmt=fmt or "text", **base_opts), check, diff, explain,
-              in_place and not check, None if check else output_dir)
+    run = Run(
+        engine,
+        Options(fmt=fmt or "text", **base_opts),
+        check,
+        diff,
+        explain,
+        in_place and not check,
+        None if check else output_dir,
+    )
     if paths == [STDIN]:
         if in_place or output_dir:
             raise InputError("stdin cannot be cleaned --in-place or into --output-dir")
@@ -269,7 +300,9 @@ def clean(
         raise typer.Exit(1 if check and run.report.would_change else 0)
     found = list(inputs_with_bases(paths))
     if len(found) > 1 and run.writes_stdout():
-        raise InputError("several files: use --in-place, --output-dir, --check, --diff or --explain")
+        raise InputError(
+            "several files: use --in-place, --output-dir, --check, --diff or --explain"
+        )
     for path, base in found:
         run.opts = Options(fmt=fmt or format_for(path.name), **base_opts)
         run.clean_file(path, base)
@@ -281,8 +314,11 @@ def clean(
         for name in run.report.would_change:
             print(f"would clean {name}", file=sys.stderr)
         count = len(run.report.would_change)
-        print(f"{count} file{'s' if count != 1 else ''} would be cleaned, "
-              f"{len(found) - count} left unchanged", file=sys.stderr)
+        print(
+            f"{count} file{'s' if count != 1 else ''} would be cleaned, "
+            f"{len(found) - count} left unchanged",
+            file=sys.stderr,
+        )
         raise typer.Exit(1 if count else 0)
 
 

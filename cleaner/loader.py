@@ -197,8 +197,10 @@ def load_rules(paths: Iterable[Path], timeout: float = DEFAULT_TIMEOUT) -> list[
             for rule in load_file(path, timeout).rules:
                 if rule.id in seen:
                     first = seen[rule.id]
-                    raise RuleError(rule.path, rule.line, rule.id,
-                                    f"duplicate rule id (first defined at {first.path}:{first.line})")
+                    where = f"{first.path}:{first.line}"
+                    raise RuleError(
+                        rule.path, rule.line, rule.id, f"duplicate id (first defined at {where})"
+                    )
                 seen[rule.id] = rule
                 rules.append(rule)
     return rules

@@ -66,7 +66,9 @@ def _would_empty(text: str, cleaned: str) -> bool:
     return bool(text.strip()) and not cleaned.strip()
 
 
-def clean_document(engine: Engine, text: str, opts: Options, url: str | None) -> tuple[str, Outcome]:
+def clean_document(
+    engine: Engine, text: str, opts: Options, url: str | None
+) -> tuple[str, Outcome]:
     """Clean one document's text (extracting it first when it is HTML)."""
     if opts.html or opts.fmt == "html":
         from cleaner.html import extract_text
@@ -118,7 +120,7 @@ def process_jsonl(
     """
     for number, raw in enumerate(rows, start=1):
         stripped = raw.rstrip(b"\r\n")
-        ending = raw[len(stripped):]
+        ending = raw[len(stripped) :]
         if not stripped.strip():
             yield Unit(number, raw, raw)
             continue
@@ -126,7 +128,9 @@ def process_jsonl(
         try:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise _row_error(name, number, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            raise _row_error(
+                name, number, f"malformed JSON ({exc.msg} at column {exc.colno})"
+            ) from None
         if not isinstance(row, dict):
             raise _row_error(name, number, "a row must be a JSON object")
         value = row.get(opts.field)
@@ -155,4 +159,3 @@ def process_jsonl(
         row[opts.field] = cleaned
         unit.cleaned = encode(json.dumps(row, ensure_ascii=False)) + ending
         yield unit
-

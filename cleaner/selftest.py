@@ -13,11 +13,11 @@ from cleaner.rule import Rule, Scope
 
 ARTICLE_TOP = [
     "Council approves new budget after long debate",
-    "The city council approved the new budget on Tuesday after a debate that lasted well into the night.",
-    "Members argued over the cost of repairs to the old bridge, which has been closed since the spring floods.",
+    "The city council approved the new budget on Tuesday after a debate that lasted all night.",
+    "Members argued over the cost of repairs to the old bridge, closed since the spring floods.",
 ]
 ARTICLE_BOTTOM = [
-    "The mayor said the vote showed that the council could still agree on what matters most to residents.",
+    "The mayor said the vote showed that the council could still agree on what matters most.",
     "Work on the bridge is expected to begin in March and to take about eighteen months to finish.",
 ]
 

@@ -31,7 +31,9 @@ def test_one_file_prints_to_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.out_bytes == EXPECTED
 
 
-def test_in_place_rewrites_and_keeps_permissions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_in_place_rewrites_and_keeps_permissions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(ARTICLE)
     path.chmod(0o640)
@@ -42,7 +44,9 @@ def test_in_place_rewrites_and_keeps_permissions(tmp_path: Path, monkeypatch: py
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 
-def test_in_place_leaves_unchanged_files_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_in_place_leaves_unchanged_files_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "clean.txt"
     path.write_bytes(EXPECTED)
     before = path.stat().st_mtime_ns
@@ -121,9 +125,11 @@ def test_jsonl_keeps_other_fields_order_and_untouched_rows(monkeypatch: pytest.M
     before = [json.loads(line) for line in raw.splitlines()]
     after = [json.loads(line) for line in result.out_bytes.splitlines()]
     assert [r["id"] for r in after] == [r["id"] for r in before]
-    for b, a in zip(before, after):
+    for b, a in zip(before, after, strict=True):
         assert list(a) == list(b)
-        assert {k: v for k, v in a.items() if k != "text"} == {k: v for k, v in b.items() if k != "text"}
+        assert {k: v for k, v in a.items() if k != "text"} == {
+            k: v for k, v in b.items() if k != "text"
+        }
     assert after[0]["text"] == EXPECTED.decode()
     assert "Source link" not in after[1]["text"]
     assert result.out_bytes.splitlines()[2] == raw.splitlines()[2]  # untouched row, same bytes
@@ -134,7 +140,10 @@ def test_jsonl_unicode_line_separator_is_not_a_row_break() -> None:
     data = json.dumps(row, ensure_ascii=False).encode() + b"\n"
     result = run_cli("clean", "--format", "jsonl", stdin=data)
     assert result.code == 0, result.err
-    assert json.loads(result.out_bytes) == {"text": "First part\u2028second part of one line.\n", "k": "\u2029"}
+    assert json.loads(result.out_bytes) == {
+        "text": "First part\u2028second part of one line.\n",
+        "k": "\u2029",
+    }
 
 
 def test_jsonl_custom_field_and_html_field() -> None:
@@ -171,12 +180,19 @@ def test_url_enables_site_pack() -> None:
     assert run_cli("clean", stdin=text).out == "A headline\n"  # detected at the top
     shifted = b"A headline\nOpsLens\n"
     assert run_cli("clean", stdin=shifted).out == shifted.decode()
-    assert run_cli("clean", "--url", "https://www.opslens.com/x", stdin=shifted).out == "A headline\n"
+    assert (
+        run_cli("clean", "--url", "https://www.opslens.com/x", stdin=shifted).out == "A headline\n"
+    )
 
 
 @pytest.mark.parametrize(
     "args",
-    [["--format", "xml"], ["--in-place", "--output-dir", "x", "f"], ["--no-such-flag"], ["/nonexistent/file.txt"]],
+    [
+        ["--format", "xml"],
+        ["--in-place", "--output-dir", "x", "f"],
+        ["--no-such-flag"],
+        ["/nonexistent/file.txt"],
+    ],
 )
 def test_bad_usage_exits_2_without_traceback(args: list[str]) -> None:
     result = run_cli("clean", *args)
@@ -189,7 +205,11 @@ def test_closed_stdout_ends_quietly() -> None:
     big = ("A line of article text that goes on for a while.\n" * 200_000).encode()
     proc = subprocess.run(
         f"{sys.executable} -m cleaner.cli clean | head -1",
-        shell=True, input=big, capture_output=True, cwd=ROOT, timeout=120,
+        shell=True,
+        input=big,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert proc.stdout == b"A line of article text that goes on for a while.\n"
     assert proc.stderr == b""
@@ -198,7 +218,10 @@ def test_closed_stdout_ends_quietly() -> None:
 def test_ctrl_c_exits_130_without_traceback() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "cleaner.cli", "clean"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     time.sleep(1.0)  # let it start and block on stdin
     proc.send_signal(signal.SIGINT)
@@ -223,5 +246,7 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).with_name("cleaner")
     if not exe.exists():
         pytest.skip("the package is not installed in this environment")
-    proc = subprocess.run([str(exe), "clean", "-"], input=ARTICLE, capture_output=True, env=os.environ)
+    proc = subprocess.run(
+        [str(exe), "clean", "-"], input=ARTICLE, capture_output=True, env=os.environ
+    )
     assert proc.returncode == 0 and proc.stdout == EXPECTED

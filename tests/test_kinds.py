@@ -29,33 +29,42 @@ def test_minimal_rule_form_works_as_written(tmp_path: Path) -> None:
 
 
 def test_phrases_match_whole_lines_case_insensitively(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: drop-share
     kind: line
     match: {phrases: ["Share this"], ignore_case: true}
-""")
+""",
+    )
     out = engine.run(f"SHARE THIS\n{PROSE} Share this.\n  share this  \n").text
     assert out == f"{PROSE} Share this.\n"
 
 
 def test_contains_matches_inside_lines(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: cookie
     kind: line
     match: {contains: ["uses cookies"]}
-""")
+""",
+    )
     assert engine.run(f"This site uses cookies to work.\n{PROSE}\n").text == f"{PROSE}\n"
 
 
 def test_inline_strips_span_and_keeps_the_rest(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, r"""
+    engine = engine_from(
+        tmp_path,
+        r"""
 rules:
   - id: credit
     kind: inline
     match: {regex: '\s*\(photo credit: [^)]*\)'}
-""")
+""",
+    )
     outcome = engine.run(f"{PROSE} (photo credit: AP)\n(photo credit: AP)\n")
     assert outcome.text == f"{PROSE}\n"
     first, second = outcome.decisions
@@ -64,12 +73,15 @@ rules:
 
 
 def test_block_runs_until_prose(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: most-read
     kind: block
     match: {phrases: ["Most Read"]}
-""")
+""",
+    )
     text = f"{PROSE}\nMost Read\n1\nAsteroid heading for Earth\n\n2\nBans on travel\n{PROSE2}\n"
     outcome = engine.run(text)
     assert outcome.text == f"{PROSE}\n\n{PROSE2}\n"
@@ -77,73 +89,91 @@ rules:
 
 
 def test_block_stops_at_end_marker_and_max_lines(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: menu
     kind: block
     match: {phrases: ["Menu"]}
     end: {phrases: ["End"]}
     max_lines: 2
-""")
+""",
+    )
     assert engine.run("Menu\na\nEnd\nz\n").text == "End\nz\n"
     assert engine.run("Menu\na\nb\nc\n").text == "c\n"
 
 
 def test_block_above_drops_lines_over_the_heading(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: video
     kind: block
     match: {contains: ["We use your sign-up"]}
     above: 1
     max_lines: 0
-""")
+""",
+    )
     text = f"Headline\nVideo title\n\nWe use your sign-up to do things\n{PROSE}\n"
     assert engine.run(text).text == f"Headline\n\n{PROSE}\n"
 
 
 def test_tail_cuts_from_marker_below_the_article(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: tags
     kind: tail
     match: {regex: '^Tags\\b'}
-""")
+""",
+    )
     text = f"{PROSE}\n{PROSE2}\nTags one two\nMore stuff\n"
     assert engine.run(text).text == f"{PROSE}\n{PROSE2}\n"
 
 
 def test_tail_ignores_marker_above_the_article(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: tags
     kind: tail
     match: {regex: '^Tags\\b'}
-""")
+""",
+    )
     text = f"Tags one two\n{PROSE}\n{PROSE2}\n"
     assert engine.run(text).text == text
 
 
 def test_head_cuts_above_marker_only_when_article_follows(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: skip
     kind: head
     match: {phrases: ["Skip to content"]}
-""")
+""",
+    )
     assert engine.run(f"Home News\nSkip to content\n{PROSE}\n").text == f"{PROSE}\n"
     late = f"{PROSE}\n{PROSE2}\nSkip to content\n"
     assert engine.run(late).text == late
 
 
 def test_duplicate_and_prefix_duplicate(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - id: dup
     kind: duplicate
     prefix: true
     min_chars: 10
-""")
+""",
+    )
     caption = "The minister speaks in Brussels, October 21"
     text = f"{caption} (photo: AP)\n{caption}\n{PROSE}\n\n{PROSE}\n"
     outcome = engine.run(text)
@@ -152,14 +182,17 @@ rules:
 
 
 def test_site_scope_by_url_and_by_detect(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 sites: [example.com]
 detect: ["Example Daily"]
 rules:
   - id: masthead
     kind: line
     match: {phrases: ["Masthead"]}
-""")
+""",
+    )
     text = f"Masthead\n{PROSE}\n"
     assert engine.run(text).text == text
     assert engine.run(text, "https://www.example.com/a").text == f"{PROSE}\n"
@@ -168,11 +201,14 @@ rules:
 
 
 def test_first_rule_in_order_gets_the_credit(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - {id: first, kind: line, match: {contains: [chrome]}}
   - {id: second, kind: line, match: {contains: [chrome]}}
-""")
+""",
+    )
     assert engine.run("chrome\n").decisions[0].rule_id == "first"
 
 
@@ -195,13 +231,16 @@ def test_layout_after_removal(tmp_path: Path, text: str, expected: str) -> None:
 
 @pytest.mark.parametrize("pattern", ["^(a+)+$", "^(a|aa)+$"])
 def test_catastrophic_regex_finishes_and_keeps_the_line(tmp_path: Path, pattern: str) -> None:
-    engine = engine_from(tmp_path, f"""
+    engine = engine_from(
+        tmp_path,
+        f"""
 rules:
   - id: evil
     kind: line
     timeout: 0.05
     match: {{regex: '{pattern}'}}
-""")
+""",
+    )
     text = "a" * 60 + "!\nfine line\n" + "a" * 60 + "!\n"
     outcome = engine.run(text)
     assert outcome.text == text

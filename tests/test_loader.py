@@ -13,13 +13,38 @@ from .conftest import run_cli
 
 BAD = {
     "yaml-syntax": ("rules:\n  - id: a\n    kind: line\n    match: {regex: 'x'\n", 4, None, "YAML"),
-    "unknown-kind": ("rules:\n  - id: a\n    kind: lien\n    match: {regex: x}\n", 2, "a", "unknown kind"),
-    "bad-regex": ("rules:\n\n  - id: b\n    kind: line\n    match: {regex: '(unclosed'}\n", 3, "b", "does not compile"),
-    "unknown-key": ("rules:\n  - id: c\n    kind: line\n    matches: {regex: x}\n", 2, "c", "unknown key"),
+    "unknown-kind": (
+        "rules:\n  - id: a\n    kind: lien\n    match: {regex: x}\n",
+        2,
+        "a",
+        "unknown kind",
+    ),
+    "bad-regex": (
+        "rules:\n\n  - id: b\n    kind: line\n    match: {regex: '(unclosed'}\n",
+        3,
+        "b",
+        "does not compile",
+    ),
+    "unknown-key": (
+        "rules:\n  - id: c\n    kind: line\n    matches: {regex: x}\n",
+        2,
+        "c",
+        "unknown key",
+    ),
     "no-match": ("rules:\n  - id: d\n    kind: tail\n", 2, "d", "needs a 'match'"),
-    "bad-param": ("rules:\n  - id: e\n    kind: block\n    match: {regex: x}\n    max_lines: -1\n", 2, "e", "max_lines"),
+    "bad-param": (
+        "rules:\n  - id: e\n    kind: block\n    match: {regex: x}\n    max_lines: -1\n",
+        2,
+        "e",
+        "max_lines",
+    ),
     "no-id": ("rules:\n  - kind: line\n    match: {regex: x}\n", 2, None, "'id'"),
-    "python-tag": ("rules:\n  - id: f\n    kind: !!python/object/apply:os.system ['true']\n", 3, None, "YAML"),
+    "python-tag": (
+        "rules:\n  - id: f\n    kind: !!python/object/apply:os.system ['true']\n",
+        3,
+        None,
+        "YAML",
+    ),
     "not-rules": ("- id: g\n", None, None, "'rules:'"),
 }
 
@@ -41,7 +66,7 @@ def test_bad_rule_file_names_file_line_and_rule(tmp_path: Path, name: str) -> No
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text("rules: [{id: same, kind: line, match: {regex: x}}]\n")
-    with pytest.raises(RuleError, match="duplicate rule id"):
+    with pytest.raises(RuleError, match="duplicate id"):
         load_rules([tmp_path])
 
 

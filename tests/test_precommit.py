@@ -38,7 +38,11 @@ def try_repo(repo: Path, home: Path, hook: str) -> subprocess.CompletedProcess[s
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     return subprocess.run(
         ["pre-commit", "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=900,
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
 
 

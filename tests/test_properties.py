@@ -97,8 +97,18 @@ def paragraph(draw: st.DrawFn) -> str:
     if kind == 1:
         return draw(cjk_sentence()) + draw(cjk_sentence())
     if kind == 2:  # a one-line paragraph: a short sentence
-        return draw(st.sampled_from(["She was not alone.", "Nobody answered.", "It worked.",
-                                     "Das war alles.", "C'est fini.", "Nadie respondió."]))
+        return draw(
+            st.sampled_from(
+                [
+                    "She was not alone.",
+                    "Nobody answered.",
+                    "It worked.",
+                    "Das war alles.",
+                    "C'est fini.",
+                    "Nadie respondió.",
+                ]
+            )
+        )
     return " ".join(draw(st.lists(sentence(), min_size=1, max_size=5)))
 
 
@@ -206,7 +216,9 @@ def test_arbitrary_text_never_raises_and_only_removes(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["\n", "\r\n", " ", "Source link", "a", "Tags x", "\t"]), max_size=30))
+@given(
+    st.lists(st.sampled_from(["\n", "\r\n", " ", "Source link", "a", "Tags x", "\t"]), max_size=30)
+)
 def test_layout_fragments_never_raise(pieces: list[str]) -> None:
     text = "".join(pieces)
     out = ENGINE.run(text).text
@@ -231,8 +243,9 @@ def test_properties_catch_a_destructive_rule(tmp_path: Path, destructive: str) -
     extra.write_text(f"rules: [{destructive}]\n", encoding="utf-8")
     engine = Engine(load_rules([default_rules_dir(), extra]))
 
-    @settings(max_examples=300, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(documents())
     def run(doc: Document) -> None:
         check_document(engine, doc)

@@ -20,7 +20,9 @@ EXPECTED = (FIXTURES / "article.expected.txt").read_bytes()
 PROSE = b"A sentence of article text that is long enough to be kept as prose.\n"
 
 
-def test_invalid_utf8_round_trips_and_warns_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_utf8_round_trips_and_warns_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bad = b"Caf\xe9 owners met on Monday to discuss the rent \xff\xfe rise in the city.\n"
     path = tmp_path / "latin1.txt"
     path.write_bytes(bad + b"Source link\n" + PROSE)
@@ -34,7 +36,9 @@ def test_invalid_utf8_round_trips_and_warns_once(tmp_path: Path, monkeypatch: py
 
 
 def test_invalid_utf8_in_jsonl_round_trips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    row = b'{"text": "Caf\xe9 owners met on Monday to discuss the rise.\\nSource link\\n", "n": 1}\n'
+    row = (
+        b'{"text": "Caf\xe9 owners met on Monday to discuss the rise.\\nSource link\\n", "n": 1}\n'
+    )
     path = tmp_path / "rows.jsonl"
     path.write_bytes(row)
     result = run_main(["clean", str(path)], monkeypatch)
@@ -44,10 +48,16 @@ def test_invalid_utf8_in_jsonl_round_trips(tmp_path: Path, monkeypatch: pytest.M
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"GIF89a\x01\x00", b"text with a NUL\x00 byte\nSource link\n",
-     b"\xff\xd8\xff\xe0\x00\x10JFIF"],
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"GIF89a\x01\x00",
+        b"text with a NUL\x00 byte\nSource link\n",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",
+    ],
 )
-def test_binary_files_are_skipped_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+def test_binary_files_are_skipped_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(data)
     result = run_main(["clean", "--in-place", str(path)], monkeypatch)
@@ -57,7 +67,9 @@ def test_binary_files_are_skipped_untouched(tmp_path: Path, monkeypatch: pytest.
 
 
 @pytest.mark.parametrize("data", [b"", b"\n", b"  \n\t\n", b"\r\n\r\n", b"   "])
-def test_empty_and_whitespace_files_are_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+def test_empty_and_whitespace_files_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(data)
     assert run_main(["clean", "--check", str(path)], monkeypatch).code == 0
@@ -65,7 +77,9 @@ def test_empty_and_whitespace_files_are_unchanged(tmp_path: Path, monkeypatch: p
     assert result.code == 0 and result.out_bytes == data and result.err == ""
 
 
-def test_crlf_and_missing_final_newline_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crlf_and_missing_final_newline_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     crlf = ARTICLE.replace(b"\n", b"\r\n").rstrip(b"\r\n")
     path = tmp_path / "dos.txt"
     path.write_bytes(crlf)
@@ -75,7 +89,9 @@ def test_crlf_and_missing_final_newline_are_kept(tmp_path: Path, monkeypatch: py
     assert b"\n" not in out.replace(b"\r\n", b"")
 
 
-def test_document_that_would_be_emptied_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_document_that_would_be_emptied_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "all-chrome.txt"
     data = b"Source link\nSubscribe to our newsletter\n"
     path.write_bytes(data)
@@ -89,7 +105,9 @@ def test_document_that_would_be_emptied_is_kept(tmp_path: Path, monkeypatch: pyt
     assert path.read_bytes() == b""
 
 
-def test_huge_single_line_and_many_short_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_huge_single_line_and_many_short_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Both finish (the suite has no timer; benchmarks/speed.py measures speed) and keep text."""
     long_line = (b"word " * 4_000_000).strip() + b".\n"  # 20 MB on one line
     path = tmp_path / "long.txt"
@@ -116,7 +134,7 @@ def test_cost_grows_linearly_with_size() -> None:
     import cleaner
 
     engine = cleaner.engine()
-    lines = (ARTICLE.decode() * 300)
+    lines = ARTICLE.decode() * 300
     small, large = _seconds(engine.run, lines), _seconds(engine.run, lines * 4)
     assert large < small * 10, (small, large)
     one_line = "word " * 200_000
@@ -128,7 +146,7 @@ def test_cost_grows_linearly_with_size() -> None:
     ("rows", "bad_line", "words"),
     [
         ([b'{"text": "ok"}', b'{"text": "unterminated}'], 2, "malformed JSON"),
-        ([b'{"text": "ok"}', b'{"text": "ok"}', b'[1, 2]'], 3, "JSON object"),
+        ([b'{"text": "ok"}', b'{"text": "ok"}', b"[1, 2]"], 3, "JSON object"),
         ([b'{"body": "no text field"}'], 1, "no field 'text'"),
         ([b'{"text": "ok"}', b'{"text": 42}'], 2, "not a string"),
         ([b'{"text": null}'], 1, "not a string"),
@@ -169,7 +187,9 @@ def test_jsonl_gz_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_catastrophic_user_regex_reports_timeout_and_keeps_line(tmp_path: Path) -> None:
     rules = tmp_path / "evil.yaml"
-    rules.write_text("rules: [{id: evil, kind: line, timeout: 0.05, match: {regex: '^(a|aa)+$'}}]\n")
+    rules.write_text(
+        "rules: [{id: evil, kind: line, timeout: 0.05, match: {regex: '^(a|aa)+$'}}]\n"
+    )
     data = ("a" * 5000 + "!\n").encode() + PROSE
     start = time.monotonic()
     result = run_cli("clean", "--no-default-rules", "--rules", str(rules), stdin=data)
@@ -193,7 +213,9 @@ def test_kill_9_leaves_original_or_finished_file(tmp_path: Path) -> None:
     ).stdout
     for delay in (0.3, 0.8, 1.5, 3.0):
         path.write_bytes(original)
-        proc = subprocess.Popen([sys.executable, "-m", "cleaner.cli", "clean", "-i", str(path)], cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cleaner.cli", "clean", "-i", str(path)], cwd=ROOT
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -207,7 +229,8 @@ def test_ctrl_c_during_in_place_leaves_no_temporary_files(tmp_path: Path) -> Non
     original = _big_corpus(path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "cleaner.cli", "clean", "-i", str(path)],
-        cwd=ROOT, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
     )
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)

@@ -44,6 +44,7 @@ def atomic_write(path: Path, data: bytes | None = None, chunks: list[bytes] | No
     The new content goes to a temporary file in the same directory (same file system),
     is flushed and synced, takes the original's permission bits, then is renamed over it.
     """
+    path = path.resolve()  # through a symlink: rewrite the file it points to, keep the link
     directory = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".cleaner-tmp", dir=directory)
     try:

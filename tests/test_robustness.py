@@ -255,3 +255,15 @@ def test_unreadable_input_is_one_line_error(tmp_path: Path) -> None:
         result = run_cli("clean", str(path))
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_in_place_through_a_symlink_keeps_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real.txt"
+    real.write_bytes(ARTICLE)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert run_main(["clean", "-i", str(link)], monkeypatch).code == 0
+    assert link.is_symlink()
+    assert real.read_bytes() == EXPECTED

@@ -137,32 +137,39 @@ def c4_filter(text: str) -> str:
 
 
 def _trafilatura(html: str) -> str:
+    """The peer figure: ``include_comments=False`` reproduces the README's trafilatura row."""
     import trafilatura
 
-    return trafilatura.extract(html) or ""
+    return trafilatura.extract(html, include_comments=False) or ""
 
 
-_ENGINE: Any = None
+_ENGINES: dict[bool, Any] = {}
 
 
-def _cleaner_engine() -> Any:
-    global _ENGINE
-    if _ENGINE is None:
+def _cleaner_engine(detector: bool = True) -> Any:
+    """The default rules, with or without the late ``content`` detector."""
+    if detector not in _ENGINES:
         import cleaner
+        from cleaner.engine import Engine
 
-        _ENGINE = cleaner.engine()
-    return _ENGINE
+        rules = cleaner.engine().rules
+        _ENGINES[detector] = Engine([r for r in rules if detector or not r.late])
+    return _ENGINES[detector]
 
 
 def _cleaner_text(row: dict[str, Any]) -> str:
     return str(_cleaner_engine().run(row["text"], row.get("url")).text)
 
 
-def _cleaner_html(row: dict[str, Any]) -> str:
+def _cleaner_html(row: dict[str, Any], detector: bool = True) -> str:
     from cleaner.html import extract_text
 
     text = extract_text(row.get("html") or "")
-    return str(_cleaner_engine().run(text, row.get("url")).text)
+    return str(_cleaner_engine(detector).run(text, row.get("url")).text)
+
+
+def _cleaner_html_rules(row: dict[str, Any]) -> str:
+    return _cleaner_html(row, detector=False)
 
 
 SYSTEMS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
@@ -171,13 +178,15 @@ SYSTEMS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "trafilatura": ("HTML", lambda row: _trafilatura(row.get("html") or "")),
     "cleaner-text": ("text", _cleaner_text),
     "cleaner-html": ("HTML", _cleaner_html),
+    "cleaner-html-rules": ("HTML", _cleaner_html_rules),
 }
 LABELS = {
     "raw": "no cleaning",
     "c4": "C4 line filter",
-    "trafilatura": "trafilatura `extract(html)`",
+    "trafilatura": "trafilatura `extract(html, include_comments=False)`",
     "cleaner-text": "cleaner",
-    "cleaner-html": "cleaner `--html`",
+    "cleaner-html": "cleaner `--html` (extraction, rules, detector)",
+    "cleaner-html-rules": "cleaner `--html`, detector off (extraction, rules)",
 }
 
 # --- data ---------------------------------------------------------------------------------

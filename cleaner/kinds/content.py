@@ -16,6 +16,7 @@ Outside it, a line stays only when it is article prose standing right beside the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +78,7 @@ class ContentRule(Rule):
     late = True
     params = frozenset(
         {"min_words", "long_words", "min_density", "short_cost", "alone_words", "alone_share"}
-        | {"title_words", "trailer"}
+        | {"title_words", "trailer", "menu_lines", "menu_words"}
     )
 
     min_words: int = 8  # a line that ends a sentence with this many words is prose
@@ -88,6 +89,8 @@ class ContentRule(Rule):
     alone_share: float = 0.3  # ... earns only this share of its words (a teaser)
     title_words: int = 25  # a line up to this long right above the run is its headline
     trailer: Matcher | None = None  # a credit line right below the run ("Reporting by ...")
+    menu_lines: int = 5  # this many short lines in a row inside the run are a menu ...
+    menu_words: int = 3  # ... when none has more words than this (0: never)
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         self.min_words = positive_int(spec, "min_words", 8, minimum=1)
@@ -98,6 +101,8 @@ class ContentRule(Rule):
         self.alone_share = _ratio(spec, "alone_share", 0.3)
         self.title_words = positive_int(spec, "title_words", 25)
         self.trailer = matcher(spec, "trailer", timeout)
+        self.menu_lines = positive_int(spec, "menu_lines", 5, minimum=1)
+        self.menu_words = positive_int(spec, "menu_words", 3)
 
     def is_prose(self, s: LineStats) -> bool:
         if s.density < self.min_density:
@@ -109,6 +114,9 @@ class ContentRule(Rule):
         lines = [i for i, s in enumerate(stats) if s is not None]
         if not lines:
             return
+        keys = [" ".join(page.texts[i].split()) for i in lines]
+        copies = Counter(keys)
+        repeated = [copies[key] > 1 for key in keys]
         prose = [self.is_prose(stats[i]) for i in lines]  # type: ignore[arg-type]
         if not any(prose):
             return
@@ -118,6 +126,9 @@ class ContentRule(Rule):
             if not prose[k]:
                 scores.append(-float(self.short_cost))
                 continue
+            if repeated[k]:  # prose printed twice on a page is a teaser or a summary
+                scores.append(0.0)
+                continue
             words = stats[i].words  # type: ignore[union-attr]
             alone = not (k > 0 and prose[k - 1]) and not (k < last and prose[k + 1])
             if alone and words < self.alone_words:
@@ -125,10 +136,29 @@ class ContentRule(Rule):
             scores.append(words)
         start, end = _best_run(scores)
         start, end = self._edges(page, stats, lines, start, end)
+        menu = self._menus(page, stats, lines, start, end)
         for k, i in enumerate(lines):
-            if start <= k <= end:
+            if start <= k <= end and k not in menu:
                 continue
             yield Removal(i, self.id)
+
+    def _menus(
+        self, page: Page, stats: list[LineStats | None], lines: list[int], start: int, end: int
+    ) -> set[int]:
+        """Positions in the run that belong to a long stretch of menu-like lines."""
+        out: set[int] = set()
+        if not self.menu_words:
+            return out
+        stretch: list[int] = []
+        for k in range(start, end + 2):
+            s = stats[lines[k]] if k <= end else None
+            if s is not None and _menu_item(page.texts[lines[k]], s, self.menu_words):
+                stretch.append(k)
+                continue
+            if len(stretch) >= self.menu_lines:
+                out.update(stretch)
+            stretch = []
+        return out
 
     def _edges(
         self, page: Page, stats: list[LineStats | None], lines: list[int], start: int, end: int
@@ -145,6 +175,11 @@ class ContentRule(Rule):
             if closing or (self.trailer is not None and self.search(self.trailer, page, i)):
                 end += 1
         return start, end
+
+
+def _menu_item(text: str, s: LineStats, max_words: int) -> bool:
+    """A menu or tag label: a few words, no digits, no sentence."""
+    return s.words <= max_words and not s.ends and not any(c.isdigit() for c in text)
 
 
 def _stops(s: LineStats) -> bool:

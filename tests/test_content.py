@@ -1,0 +1,110 @@
+"""The content detector keeps the article run and drops the chrome around it."""
+
+from __future__ import annotations
+
+from cleaner.engine import Engine
+from cleaner.kinds.content import ContentRule
+from cleaner.language import detect, is_cjk
+
+MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Video", "Weather"]
+ARTICLE = [
+    "Council approves new budget after long debate",
+    "The city council approved the new budget on Tuesday after a debate that lasted well "
+    "into the night, with members split over the cost of the plan.",
+    "Members argued over the cost of repairs to the old bridge, which has been closed "
+    "since the spring floods and which many residents use every day.",
+    "It passed.",
+    "The mayor said the vote showed that the council could still agree on what matters "
+    "most to the people who live in the city and pay for its services.",
+    "Work on the bridge is expected to begin in March and to take about eighteen months "
+    "to finish, according to the engineers who drew up the plans.",
+]
+TEASERS = [
+    "More from the city desk",
+    "Local bakery wins national prize for its sourdough bread",
+    "Read more",
+    "Police close the high street after a water main bursts near the market",
+    "Read more",
+    "We use cookies to give you the best experience on our website and to show you "
+    "relevant ads, and by continuing you agree to this.",
+    "Accept",
+]
+
+
+def _rule() -> ContentRule:
+    rule = ContentRule(id="content")
+    rule.configure({}, 0.25)
+    return rule
+
+
+def _run(lines: list[str]) -> tuple[list[str], list[str]]:
+    outcome = Engine([_rule()]).run("\n".join(lines) + "\n")
+    kept = [d.text for d in outcome.decisions if d.kept and d.text.strip()]
+    gone = [d.text for d in outcome.decisions if not d.kept]
+    return kept, gone
+
+
+def test_keeps_article_and_short_sentence_inside_it() -> None:
+    kept, _ = _run(MENU + ARTICLE + TEASERS)
+    for line in ARTICLE:
+        assert line in kept
+    assert "It passed." in kept
+
+
+def test_drops_menu_and_teasers_outside_the_article() -> None:
+    _, gone = _run(MENU + ARTICLE + TEASERS)
+    for line in MENU + TEASERS:
+        assert line in gone
+
+
+def test_every_drop_is_attributed_to_the_rule() -> None:
+    outcome = Engine([_rule()]).run("\n".join(MENU + ARTICLE + TEASERS))
+    assert {d.rule_id for d in outcome.decisions if not d.kept} == {"content"}
+
+
+def test_is_deterministic_and_idempotent() -> None:
+    text = "\n".join(MENU + ARTICLE + TEASERS) + "\n"
+    engine = Engine([_rule()])
+    first = engine.run(text).text
+    assert engine.run(text).text == first
+    assert engine.run(first).text == first
+
+
+def test_page_without_prose_is_left_alone() -> None:
+    kept, gone = _run(MENU)
+    assert kept == MENU and not gone
+
+
+def test_cjk_article_is_measured_in_characters() -> None:
+    article = [
+        "市议会周二经过长时间辩论后批准了新的预算方案，议员们在修缮旧桥的费用问题上意见分歧。",
+        "这座桥自春季洪水以来一直关闭，许多居民每天都需要绕行很远的路才能到达市中心上班。",
+        "市长表示，这次投票表明市议会仍然能够就居民最关心的问题达成一致意见并付诸行动。",
+    ]
+    menu = ["首页", "新闻", "体育", "财经", "娱乐", "科技"]
+    kept, gone = _run(menu + article + menu)
+    assert kept == article
+    assert len(gone) == 2 * len(menu)
+    assert is_cjk("\n".join(article))
+
+
+def test_language_detection_picks_the_page_language() -> None:
+    german = ["der", "die", "und", "das", "ist", "nicht", "mit", "dem", "auf", "für", "eine"]
+    english = ["the", "and", "of", "to", "is", "in", "that", "it", "with", "for", "was"]
+    assert detect(german) == "German"
+    assert detect(english) in {"English", "Simple_English"}
+    assert detect([]) is None
+
+
+def test_non_english_article_survives() -> None:
+    article = [
+        "Der Stadtrat hat am Dienstag nach einer langen Debatte den neuen Haushalt "
+        "beschlossen, obwohl die Mitglieder über die Kosten gestritten haben.",
+        "Die Arbeiten an der alten Brücke sollen im März beginnen und etwa achtzehn "
+        "Monate dauern, wie die Ingenieure mitteilten.",
+        "Das ist gut so.",
+        "Der Bürgermeister sagte, die Abstimmung zeige, dass sich der Rat bei den "
+        "wichtigen Fragen immer noch einigen könne.",
+    ]
+    kept, _ = _run(["Startseite", "Politik", "Wirtschaft", "Sport", "Kultur"] + article)
+    assert kept == article

@@ -86,7 +86,7 @@ class Engine:
         host = host_of(url) if url else ""
         key = tuple(r.scope.generic or r.scope.applies(host, text) for r in self.rules)
         if key not in self._selected:
-            chosen = [r for r, on in zip(self.rules, key) if on]
+            chosen = [r for r, on in zip(self.rules, key, strict=True) if on]
             self._selected[key] = (
                 [r for r in chosen if not r.late],
                 [r for r in chosen if r.late],
@@ -101,12 +101,20 @@ class Engine:
         alive = list(range(len(lines)))  # indices of lines still in the document
         timeouts: list[Timeout] = []
         disabled: set[str] = set()
+        # A stage changes nothing on a page it has already left unchanged: rules read
+        # only the page, so a stage runs again only once the page has changed since.
+        edits = 0  # lines removed or cut so far
+        ran_at = {0: -1, 1: -1}  # edits count when each stage last ran
         for _ in range(MAX_PASSES):
-            before = (len(alive), sum(len(d.spans) for d in decisions))
-            for stage in (early, late):
-                if stage:
-                    alive = self._stage(stage, alive, current, decisions, timeouts, disabled)
-            if (len(alive), sum(len(d.spans) for d in decisions)) == before:
+            before = edits
+            for number, stage in enumerate((early, late)):
+                if stage and ran_at[number] != edits:
+                    alive, changed = self._stage(
+                        stage, alive, current, decisions, timeouts, disabled
+                    )
+                    edits += changed
+                    ran_at[number] = edits
+            if edits == before:
                 break
         return Outcome(_assemble(lines, decisions, current), decisions, timeouts)
 
@@ -118,9 +126,11 @@ class Engine:
         decisions: list[LineDecision],
         timeouts: list[Timeout],
         disabled: set[str],
-    ) -> list[int]:
+    ) -> tuple[list[int], int]:
+        """Run one stage; return the lines still alive and how many edits it made."""
         page = Page([current[i] for i in alive])
         gone: set[int] = set()
+        cuts = 0
         for rule in rules:
             if rule.id in disabled:
                 continue
@@ -141,10 +151,13 @@ class Engine:
                     elif pieces:
                         decision.spans.extend((p, rule.id) for p in pieces)
                         current[index] = remaining
+                        cuts += 1
             except RuleTimeout as exc:
                 disabled.add(rule.id)
                 timeouts.append(Timeout(rule.id, alive[exc.position] + 1))
-        return [i for i in alive if i not in gone]
+        if not gone:
+            return alive, cuts
+        return [i for i in alive if i not in gone], cuts + len(gone)
 
 
 def _assemble(lines: list[Line], decisions: list[LineDecision], current: list[str]) -> str:
@@ -155,7 +168,7 @@ def _assemble(lines: list[Line], decisions: list[LineDecision], current: list[st
     pending: list[Line] = []  # blank lines since the last kept text line
     removed_since = False
     seen_text = False
-    for line, decision in zip(lines, decisions):
+    for line, decision in zip(lines, decisions, strict=True):
         if not decision.kept:
             removed_since = True
             continue

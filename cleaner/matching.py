@@ -12,11 +12,19 @@ Patterns run with a per-match timeout so a catastrophic user pattern cannot hang
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import regex
+
+if sys.version_info >= (3, 11):
+    import re._constants as _sre
+    import re._parser as _sre_parse
+else:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
 
 DEFAULT_TIMEOUT = 0.25
 _KEYS = {"regex", "phrases", "contains", "ignore_case"}
@@ -36,6 +44,79 @@ def _strings(value: Any, key: str) -> list[str]:
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return list(value)
     raise SpecError(f"'{key}' must be a string or a non-empty list of strings")
+
+
+def prefilter_fold(text: str) -> str:
+    """Fold text so that any two characters ``regex`` matches case-insensitively fold alike.
+
+    ``str.casefold`` agrees with the ``regex`` module's simple case folding except for the
+    Turkish dotted and dotless i, which ``regex`` also matches to i and I.
+    """
+    if "\u0130" in text or "\u0131" in text:
+        text = text.replace("\u0130", "i").replace("\u0131", "i")
+    return text.casefold()
+
+
+# Scores a set of literals by how rarely it should occur: longest shortest member wins.
+def _score(literals: frozenset[str]) -> tuple[int, int]:
+    return min(len(x) for x in literals), -len(literals)
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Literals of which every match of the parsed sequence ``items`` contains one."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            options.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            run.append(chr(arg))
+            continue
+        close_run()
+        found: frozenset[str] | None = None
+        if op is _sre.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = arg
+            if not add_flags & _sre.SRE_FLAG_IGNORECASE:
+                found = _required(sub)
+        elif op is _sre.BRANCH:
+            branches = [_required(b) for b in arg[1]]
+            if all(b is not None for b in branches):
+                found = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) or op is getattr(
+            _sre, "POSSESSIVE_REPEAT", None
+        ):
+            low, _high, sub = arg
+            if low >= 1:
+                found = _required(sub)
+        elif op is getattr(_sre, "ATOMIC_GROUP", None):
+            found = _required(arg)
+        if found:
+            options.append(found)
+    close_run()
+    return max(options, key=_score) if options else None
+
+
+def required_literals(pattern: str) -> tuple[frozenset[str], bool] | None:
+    """Literal strings one of which every match of ``pattern`` contains, and whether the
+    pattern turns on case-insensitive matching itself; None when no such set is known.
+
+    This only narrows which lines a pattern is tried on: a pattern whose syntax Python's
+    own parser does not read (``regex``-only features) is simply tried on every line.
+    ``\\p{..}`` classes are read as ``\\w``: any class works, as it breaks literal runs alike.
+    """
+    analysed = regex.sub(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|\w)", r"\1\\w", pattern)
+    try:
+        parsed = _sre_parse.parse(analysed, 0)
+    except Exception:  # noqa: BLE001 - anything the stdlib parser cannot read
+        return None
+    literals = _required(parsed.data)
+    if not literals:
+        return None
+    return literals, bool(parsed.state.flags & _sre.SRE_FLAG_IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +144,7 @@ class Matcher:
             raise SpecError("'ignore_case' must be true or false")
         self.ignore_case = ignore_case
         self.timeout = timeout
+        self._plan: list[tuple[str, frozenset[str]]] | None | bool = False
         flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
         self.patterns: list[regex.Pattern[str]] = []
         for pattern in _strings(spec["regex"], "regex") if "regex" in spec else []:
@@ -78,6 +160,39 @@ class Matcher:
         self.contains = tuple(
             fold(p) for p in _strings(spec["contains"], "contains")
         ) if "contains" in spec else ()
+
+    @property
+    def plan(self) -> list[tuple[str, frozenset[str]]] | None:
+        """What a line must contain for this matcher to find anything in it.
+
+        A list of (fold, literals): a line can match only if, folded the named way
+        ("raw", "casefold" or "prefilter", see ``prefilter_fold``), it holds one of
+        the literals of some entry. None when some part may match without any literal.
+        """
+        if self._plan is False:
+            self._plan = self._build_plan()
+        return self._plan  # type: ignore[return-value]
+
+    def _build_plan(self) -> list[tuple[str, frozenset[str]]] | None:
+        fold = "casefold" if self.ignore_case else "raw"
+        plan: list[tuple[str, frozenset[str]]] = []
+        phrases = frozenset(p for p in self.phrases if p)  # "" matches only blank lines
+        if phrases:
+            plan.append((fold, phrases))
+        if self.contains:
+            if "" in self.contains:
+                return None
+            plan.append((fold, frozenset(self.contains)))
+        for pattern in self.patterns:
+            found = required_literals(pattern.pattern)
+            if found is None:
+                return None
+            literals, inline_ignore_case = found
+            if self.ignore_case or inline_ignore_case:
+                plan.append(("prefilter", frozenset(prefilter_fold(x) for x in literals)))
+            else:
+                plan.append(("raw", literals))
+        return plan
 
     def search(self, text: str) -> Span | None:
         """Return the first matching span in ``text``, or None.

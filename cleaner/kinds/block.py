@@ -48,10 +48,10 @@ class BlockRule(Rule):
     def apply(self, page: Page) -> Iterator[Removal]:
         n = len(page)
         i = 0
-        while i < n:
-            if not self.matches(page, i):
-                i += 1
+        for heading in self.candidates(page):
+            if heading < i or not self.matches(page, heading):
                 continue
+            i = heading
             if self.above:
                 before = [j for j in range(i - 1, -1, -1) if not page.blank[j]][: self.above]
                 # a title or label above the heading goes; a sentence of prose never does

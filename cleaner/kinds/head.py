@@ -28,7 +28,7 @@ class HeadRule(Rule):
 
     def apply(self, page: Page) -> Iterator[Removal]:
         last = None
-        for i in page.nonblank():
+        for i in self.candidates(page):
             if self.matches(page, i) and page.prose_above(i) < page.prose_below(i):
                 last = i
         if last is None:

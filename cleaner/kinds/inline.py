@@ -22,7 +22,7 @@ class InlineRule(Rule):
 
     def apply(self, page: Page) -> Iterator[Removal]:
         assert self.match is not None
-        for i in page.nonblank():
+        for i in self.candidates(page):
             try:
                 spans = self.match.finditer(page.texts[i])
             except MatchTimeout:

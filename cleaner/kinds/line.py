@@ -19,6 +19,6 @@ class LineRule(Rule):
     kind = "line"
 
     def apply(self, page: Page) -> Iterator[Removal]:
-        for i in page.nonblank():
+        for i in self.candidates(page):
             if self.matches(page, i):
                 yield Removal(i, self.id)

@@ -21,7 +21,7 @@ class TailRule(Rule):
     kind = "tail"
 
     def apply(self, page: Page) -> Iterator[Removal]:
-        for i in page.nonblank():
+        for i in self.candidates(page):
             if not self.matches(page, i):
                 continue
             above, below = page.prose_above(i), page.prose_below(i)

@@ -107,9 +107,16 @@ def _renumber(unit: Unit, offset: int) -> Unit:
 
 def _jsonl_chunk(task: tuple[int, list[bytes], Options, str]) -> list[Unit]:
     first, rows, opts, name = task
+    return jsonl_chunk(worker_engine(), first, rows, opts, name)
+
+
+def jsonl_chunk(
+    engine: Engine, first: int, rows: list[bytes], opts: Options, name: str
+) -> list[Unit]:
+    """Units of a chunk of rows whose first is row ``first`` of the file ``name``."""
     offset = first - 1
     try:
-        return [_renumber(u, offset) for u in process_jsonl(worker_engine(), rows, opts, name)]
+        return [_renumber(u, offset) for u in process_jsonl(engine, rows, opts, name)]
     except InputError as exc:
         # the message names the row within the chunk; name it within the file
         def fix(m: re.Match[str]) -> str:

@@ -1,0 +1,65 @@
+"""Cleaning on a real Dask cluster with worker processes gives the local result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("dask.bag")
+distributed = pytest.importorskip("distributed")
+
+import dask.bag as db  # noqa: E402
+
+import cleaner  # noqa: E402
+from cleaner import parallel  # noqa: E402
+from cleaner.cluster import clean_bag, clean_files_on_cluster  # noqa: E402
+from cleaner.process import Options, process_jsonl, process_text  # noqa: E402
+
+PAGE = "Big news today, and the minister said so in a long sentence here.\nSource link\n"
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(
+        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def _corpus(root: Path) -> None:
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text(PAGE + "Another line that is article text.\n", encoding="utf-8")
+    (root / "sub" / "b.txt").write_text("Just text.\nSource link\n", encoding="utf-8")
+    rows = [json.dumps({"id": i, "text": PAGE if i % 2 else f"Row {i}."}) for i in range(150)]
+    (root / "rows.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_files_match_local_run(tmp_path: Path, client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 16)  # several tasks for the one JSONL file
+    src, out = tmp_path / "in", tmp_path / "out"
+    _corpus(src)
+    written = clean_files_on_cluster([src], out, scheduler=client)
+    engine = cleaner.engine()
+    assert sorted(p.relative_to(out).as_posix() for p in written) == [
+        "a.txt", "rows.jsonl", "sub/b.txt"]
+    for name in ("a.txt", "sub/b.txt"):
+        expected = process_text(engine, (src / name).read_bytes(), Options()).cleaned
+        assert (out / name).read_bytes() == expected
+    with (src / "rows.jsonl").open("rb") as handle:
+        units = process_jsonl(engine, handle, Options(fmt="jsonl"), "rows.jsonl")
+        expected = b"".join(u.cleaned for u in units)
+    assert (out / "rows.jsonl").read_bytes() == expected
+    assert b"Source link" not in expected
+
+
+def test_bag_of_texts_and_records(client) -> None:
+    texts = [PAGE, "Nothing to remove here.\n", PAGE * 2]
+    got = clean_bag(db.from_sequence(texts, npartitions=2), field=None).compute()
+    assert got == [cleaner.clean(t) for t in texts]
+    records = [{"id": i, "text": t, "url": "https://example.org/x"} for i, t in enumerate(texts)]
+    cleaned = clean_bag(db.from_sequence(records, npartitions=2)).compute()
+    assert [r["text"] for r in cleaned] == [cleaner.clean(t, r["url"]) for t, r in
+                                            zip(texts, records, strict=True)]
+    assert [r["id"] for r in cleaned] == [0, 1, 2]

@@ -64,3 +64,17 @@ def test_ordered_map_is_lazy() -> None:
     next(out)
     assert taken <= 2 * parallel.IN_FLIGHT_PER_JOB + 1
     out.close()
+
+
+def test_stats_count_documents_bytes_and_rules() -> None:
+    from cleaner.stats import Stats
+
+    stats = Stats()
+    rows = _rows(6)
+    for unit in parallel.jsonl_units(cleaner.engine(), rows, Options(fmt="jsonl"), "r", 2):
+        stats.add(unit)
+    report = stats.report()
+    assert "documents: 6" in report
+    assert f"bytes in: {sum(map(len, rows))}" in report
+    assert "lines removed: 4" in report
+    assert "source-link: 4" in report

@@ -7,7 +7,6 @@ usage or bad input. Errors are one line on stderr; ``--verbose`` adds the traceb
 from __future__ import annotations
 
 import difflib
-import gzip
 import shutil
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows, walk
 from cleaner.loader import default_rules_dir, load_rules
 from cleaner.matching import DEFAULT_TIMEOUT
 from cleaner.process import FORMATS, Options, Unit, format_for, process_jsonl, process_text
-from cleaner.textio import atomic_write, is_binary
+from cleaner.textio import AtomicFile, is_binary
 
 app = typer.Typer(
     add_completion=False,
@@ -155,13 +154,12 @@ class Run:
             raise InputError(f"{name}: --in-place cannot turn HTML into text; use --output-dir")
         if self.in_place or self.output_dir:
             target = self._target(path, base)
-            chunks: list[bytes] = []
-            with _Collector(chunks, compress=is_gzip(target)) as sink, self._source(path) as src:
+            out = AtomicFile(target, compress=is_gzip(target), like=path)
+            with out as sink, self._source(path) as src:
                 changed = self.clean_stream(src, name, sink)
-            if self.in_place and not changed:
-                return
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, chunks=chunks)
+                if self.in_place and not changed:
+                    return
+                sink.commit()
             self.report.written += 1
             if self.in_place:
                 print(f"cleaned {name}", file=sys.stderr)
@@ -198,34 +196,6 @@ class _Source:
     def __exit__(self, *exc: object) -> None:
         if self.handle is not None:
             self.handle.close()
-
-
-class _Collector:
-    """A sink that gathers output chunks (gzip-compressed for ``.gz`` targets)."""
-
-    def __init__(self, chunks: list[bytes], compress: bool) -> None:
-        self.chunks = chunks
-        self.compress = compress
-        self._gz: gzip.GzipFile | None = None
-
-    def write(self, data: bytes) -> int:
-        if self._gz is not None:
-            return self._gz.write(data)
-        self.chunks.append(data)
-        return len(data)
-
-    def __enter__(self) -> _Collector:
-        if self.compress:
-            self._gz = gzip.GzipFile(fileobj=self, mode="wb", mtime=0)  # type: ignore[arg-type]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._gz is not None:
-            gz, self._gz = self._gz, None
-            gz.close()
-
-    def flush(self) -> None:  # GzipFile flushes its file object
-        pass
 
 
 def inputs_with_bases(paths: list[str]) -> Iterable[tuple[Path, Path | None]]:

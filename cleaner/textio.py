@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 BOM = "\ufeff"
 # magic numbers of common binary formats a crawler leaves behind
@@ -38,27 +40,66 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def atomic_write(path: Path, data: bytes | None = None, chunks: list[bytes] | None = None) -> None:
-    """Replace ``path`` with new content so that a crash leaves either the old or the new file.
+class AtomicFile:
+    """Write a file so that a crash leaves either the old file or the finished new one.
 
-    The new content goes to a temporary file in the same directory (same file system),
-    is flushed and synced, takes the original's permission bits, then is renamed over it.
+    Content streams into a temporary file in the target's directory (same file system).
+    ``commit`` flushes and syncs it, gives it the target's permission bits (a new file
+    takes those of ``like``, its source), and renames
+    it over the target; leaving the ``with`` block without a commit (an error, Ctrl-C, or
+    ``discard``) removes the temporary file. ``.gz`` targets are compressed on the way.
     """
-    path = path.resolve()  # through a symlink: rewrite the file it points to, keep the link
-    directory = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".cleaner-tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if data is not None:
-                out.write(data)
-            for chunk in chunks or ():
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+
+    def __init__(self, path: Path, compress: bool = False, like: Path | None = None) -> None:
+        self.path = path.resolve()  # through a symlink: rewrite its file, keep the link
+        self.compress = compress
+        self.like = like  # the file whose permission bits a new file takes
+        self._tmp: str | None = None
+        self._raw: BinaryIO | None = None
+        self._gz: gzip.GzipFile | None = None
+
+    def __enter__(self) -> AtomicFile:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".cleaner-tmp", dir=self.path.parent
+        )
+        self._raw = os.fdopen(fd, "wb")
+        if self.compress:
+            self._gz = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0)
+        return self
+
+    def write(self, data: bytes) -> int:
+        target = self._gz or self._raw
+        assert target is not None
+        return target.write(data)
+
+    def commit(self) -> None:
+        assert self._raw is not None and self._tmp is not None
+        if self._gz is not None:
+            self._gz.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        os.chmod(self._tmp, self._mode())
+        os.replace(self._tmp, self.path)
+        self._tmp = None
+
+    def _mode(self) -> int:
+        for source in (self.path, self.like):
+            if source is not None and source.exists():
+                return stat.S_IMODE(os.stat(source).st_mode)
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+    def discard(self) -> None:
+        if self._raw is not None and not self._raw.closed:
+            self._raw.close()
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+

@@ -68,6 +68,7 @@ def test_directory_to_output_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert written == ["a.txt", "sub/page.txt", "sub/rows.jsonl"]
     assert (out / "a.txt").read_bytes() == EXPECTED
+    assert (out / "a.txt").stat().st_mode & 0o777 == (src / "a.txt").stat().st_mode & 0o777
     assert "Source link" not in (out / "sub" / "page.txt").read_text()
     assert (src / "a.txt").read_bytes() == ARTICLE
 

@@ -179,7 +179,7 @@ def test_malformed_jsonl_on_stdin_writes_nothing() -> None:
 
 def test_jsonl_gz_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "rows.jsonl.gz"
-    path.write_bytes(gzip.compress((FIXTURES / "rows.jsonl").read_bytes()))
+    path.write_bytes(gzip.compress((FIXTURES / "rows.jsonl").read_bytes() * 500))
     assert run_main(["clean", "--in-place", str(path)], monkeypatch).code == 0
     rows = [json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()]
     assert rows[0]["text"] == EXPECTED.decode()

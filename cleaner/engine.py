@@ -109,11 +109,11 @@ class Engine:
             before = edits
             for number, stage in enumerate((early, late)):
                 if stage and ran_at[number] != edits:
+                    ran_at[number] = edits  # the page as this stage saw it
                     alive, changed = self._stage(
                         stage, alive, current, decisions, timeouts, disabled
                     )
                     edits += changed
-                    ran_at[number] = edits
             if edits == before:
                 break
         return Outcome(_assemble(lines, decisions, current), decisions, timeouts)

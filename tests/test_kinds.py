@@ -248,3 +248,14 @@ rules:
     assert [(t.rule_id, t.line) for t in outcome.timeouts] in ([], [("evil", 1)])
     if pattern == "^(a|aa)+$":
         assert [(t.rule_id, t.line) for t in outcome.timeouts] == [("evil", 1)]
+
+
+def test_removal_that_brings_repeats_together_is_seen_on_the_next_pass(tmp_path: Path) -> None:
+    engine = engine_from(tmp_path, """
+rules:
+  - {id: source, kind: line, match: {phrases: ["Source link"]}}
+  - {id: dup, kind: duplicate}
+""")
+    out = engine.run("a caption\n\nSource link\na caption\n").text
+    assert out == "a caption\n"
+    assert engine.run(out).text == out

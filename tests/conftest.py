@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -69,3 +70,12 @@ def run_main(args: list[str], monkeypatch: pytest.MonkeyPatch, stdin: bytes = b"
     code = cli.main(args)
     fake_out.flush()
     return Result(code, out.getvalue().decode("utf-8", "replace"), err.getvalue(), out.getvalue())
+
+
+def default_sigint() -> None:
+    """Give a child process Ctrl-C as a terminal would.
+
+    A test run started in the background inherits SIGINT ignored, and Python keeps an
+    ignored SIGINT ignored; the tests of Ctrl-C need the default handler back.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, ROOT, run_cli, run_main
+from .conftest import FIXTURES, ROOT, default_sigint, run_cli, run_main
 
 ARTICLE = (FIXTURES / "article.txt").read_bytes()
 EXPECTED = (FIXTURES / "article.expected.txt").read_bytes()
@@ -223,6 +223,7 @@ def test_ctrl_c_exits_130_without_traceback() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
+        preexec_fn=default_sigint,
     )
     time.sleep(1.0)  # let it start and block on stdin
     proc.send_signal(signal.SIGINT)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, ROOT, run_cli, run_main
+from .conftest import FIXTURES, ROOT, default_sigint, run_cli, run_main
 
 ARTICLE = (FIXTURES / "article.txt").read_bytes()
 EXPECTED = (FIXTURES / "article.expected.txt").read_bytes()
@@ -231,6 +231,7 @@ def test_ctrl_c_during_in_place_leaves_no_temporary_files(tmp_path: Path) -> Non
         [sys.executable, "-m", "cleaner.cli", "clean", "-i", str(path)],
         cwd=ROOT,
         stderr=subprocess.PIPE,
+        preexec_fn=default_sigint,
     )
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)

@@ -1,11 +1,11 @@
 """Property tests: article sentences survive the default rules, injected chrome does not.
 
 Documents are generated from real-looking article prose (multi-sentence paragraphs,
-quotes, numbers, one-line paragraphs, headings without final punctuation, several
-languages and scripts) with chrome drawn from the rules' own ``chrome`` examples
-placed where that chrome lives on a page: single chrome lines anywhere between
-paragraphs, list blocks before a paragraph of prose, headers on top, footers below.
-"""
+quotes, numbers, one-line paragraphs, sentences that lost their final stop, sub-headings
+over the paragraph they introduce, several languages and scripts) with chrome drawn
+from the rules' own ``chrome`` examples placed where that chrome lives on a page:
+single chrome lines anywhere between paragraphs, list blocks before a paragraph of
+prose, headers on top, footers below."""
 
 from __future__ import annotations
 
@@ -90,26 +90,27 @@ def heading(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def paragraph(draw: st.DrawFn) -> str:
+def unpunctuated(draw: st.DrawFn) -> str:
+    """A sentence whose final stop the scraper lost."""
+    return draw(sentence()).rstrip(".!?")
+
+
+SHORT = ["She was not alone.", "Nobody answered.", "It worked.", "Das war alles.", "C'est fini."]
+
+
+@st.composite
+def paragraphs(draw: st.DrawFn) -> list[str]:
+    """One paragraph, or a sub-heading with the paragraph it introduces."""
     kind = draw(st.integers(0, 9))
     if kind == 0:
-        return draw(heading())
+        return [draw(heading()), " ".join(draw(st.lists(sentence(), min_size=1, max_size=4)))]
     if kind == 1:
-        return draw(cjk_sentence()) + draw(cjk_sentence())
+        return [draw(cjk_sentence()) + draw(cjk_sentence())]
     if kind == 2:  # a one-line paragraph: a short sentence
-        return draw(
-            st.sampled_from(
-                [
-                    "She was not alone.",
-                    "Nobody answered.",
-                    "It worked.",
-                    "Das war alles.",
-                    "C'est fini.",
-                    "Nadie respondió.",
-                ]
-            )
-        )
-    return " ".join(draw(st.lists(sentence(), min_size=1, max_size=5)))
+        return [draw(st.sampled_from(SHORT))]
+    if kind == 3:
+        return [draw(unpunctuated())]
+    return [" ".join(draw(st.lists(sentence(), min_size=1, max_size=5)))]
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,9 @@ class Document:
 @st.composite
 def documents(draw: st.DrawFn) -> Document:
     lead = " ".join(draw(st.lists(sentence(), min_size=2, max_size=4)))
-    body = [lead, *draw(st.lists(paragraph(), min_size=0, max_size=8))]
+    body = [lead]
+    for group in draw(st.lists(paragraphs(), min_size=0, max_size=8)):
+        body.extend(group)
     parts: list[str] = []
     chrome: list[str] = []
 

@@ -93,10 +93,14 @@ class Engine:
             )
         return self._selected[key]
 
-    def run(self, text: str, url: str | None = None) -> Outcome:
+    def run(self, text: str, url: str | None = None, *, late: bool = True) -> Outcome:
+        """Clean one page. ``late=False`` skips the late stage (the content detector):
+        text an HTML extractor already cut down to the article gains nothing from it."""
         lines = split_lines(text)
         decisions = [LineDecision(i + 1, line.text) for i, line in enumerate(lines)]
-        early, late = self.select(url, text)
+        early, late_rules = self.select(url, text)
+        if not late:
+            late_rules = []
         current = [line.text for line in lines]  # current text of every line
         alive = list(range(len(lines)))  # indices of lines still in the document
         timeouts: list[Timeout] = []
@@ -107,7 +111,7 @@ class Engine:
         ran_at = {0: -1, 1: -1}  # edits count when each stage last ran
         for _ in range(MAX_PASSES):
             before = edits
-            for number, stage in enumerate((early, late)):
+            for number, stage in enumerate((early, late_rules)):
                 if stage and ran_at[number] != edits:
                     ran_at[number] = edits  # the page as this stage saw it
                     alive, changed = self._stage(

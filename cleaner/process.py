@@ -70,13 +70,15 @@ def clean_document(
     engine: Engine, text: str, opts: Options, url: str | None
 ) -> tuple[str, Outcome]:
     """Clean one document's text (extracting it first when it is HTML)."""
-    if opts.html or opts.fmt == "html":
+    html = opts.html or opts.fmt == "html"
+    if html:
         from cleaner.html import extract_text
 
         text = extract_text(text)
         if text and opts.fmt != "jsonl":
             text += "\n"  # a text file ends with a newline
-    outcome = engine.run(text, url)
+    # the extractor has already found the article: the content detector would only cost recall
+    outcome = engine.run(text, url, late=not html)
     return outcome.text, outcome
 
 

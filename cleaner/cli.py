@@ -6,25 +6,20 @@ usage or bad input. Errors are one line on stderr; ``--verbose`` adds the traceb
 
 from __future__ import annotations
 
-import difflib
-import shutil
 import sys
-import tempfile
 import traceback
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
 
 import typer
 
 from cleaner.engine import Engine
 from cleaner.errors import CleanerError, InputError
-from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows, walk
 from cleaner.loader import default_rules_dir, load_rules
 from cleaner.matching import DEFAULT_TIMEOUT
-from cleaner.process import FORMATS, Options, Unit, format_for, process_jsonl, process_text
-from cleaner.textio import AtomicFile, is_binary
+from cleaner.parallel import default_jobs
+from cleaner.process import FORMATS, Options, format_for
+from cleaner.run import STDIN, Mode, Run, inputs_with_bases, warn
 
 app = typer.Typer(
     add_completion=False,
@@ -35,175 +30,10 @@ app = typer.Typer(
 rules_app = typer.Typer(help="List the rules, or test them against their own examples.")
 app.add_typer(rules_app, name="rules")
 
-STDIN = "-"
-
-
-def warn(message: str) -> None:
-    print(f"cleaner: {message}", file=sys.stderr)
-
-
-@dataclass
-class Report:
-    """What one run found, for the summary and the exit code."""
-
-    would_change: list[str] = field(default_factory=list)
-    written: int = 0
-
 
 def build_engine(rules: list[Path], no_default_rules: bool, timeout: float) -> Engine:
     paths = ([] if no_default_rules else [default_rules_dir()]) + rules
     return Engine(load_rules(paths, timeout=timeout))
-
-
-def units_for(engine: Engine, source: BinaryIO | bytes, opts: Options, name: str) -> Iterator[Unit]:
-    if opts.fmt == "jsonl":
-        assert not isinstance(source, bytes)
-        yield from process_jsonl(engine, rows(source), opts, name)
-    else:
-        data = source if isinstance(source, bytes) else source.read()
-        yield process_text(engine, data, opts)
-
-
-def report_unit(unit: Unit, name: str, explain: bool, allow_empty: bool) -> None:
-    if unit.undecodable:
-        warn(f"{name}:{unit.line}: invalid UTF-8; undecodable bytes are kept as they are")
-    for t in unit.timeouts:
-        warn(
-            f"{name}:{t.line}: rule '{t.rule_id}' timed out; line kept, rule skipped "
-            "for the rest of the document"
-        )
-    if unit.emptied:
-        warn(
-            f"{name}:{unit.line}: every line would be removed; left as it is "
-            "(--allow-empty to allow)"
-        )
-    if unit.nothing_extracted:
-        warn(f"{name}: no article text found in the HTML")
-    if explain and not unit.emptied:
-        for r in unit.removed:
-            print(f"{name}:{r.line}: {r.rule_id}: {r.text}")
-
-
-def unified_diff(name: str, before: list[bytes], after: list[bytes]) -> str:
-    old = b"".join(before).decode("utf-8", "replace").splitlines(keepends=True)
-    new = b"".join(after).decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, f"{name}\t(original)", f"{name}\t(cleaned)")
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )
-
-
-@dataclass
-class Run:
-    engine: Engine
-    opts: Options
-    check: bool
-    diff: bool
-    explain: bool
-    in_place: bool
-    output_dir: Path | None
-    report: Report = field(default_factory=Report)
-
-    def clean_stream(self, source: BinaryIO | bytes, name: str, sink: BinaryIO | None) -> bool:
-        """Clean one input; write cleaned bytes to ``sink``. Returns whether anything changed."""
-        changed = False
-        before: list[bytes] = []
-        after: list[bytes] = []
-        for unit in units_for(self.engine, source, self.opts, name):
-            report_unit(unit, name, self.explain, self.opts.allow_empty)
-            changed |= unit.changed
-            if self.diff:
-                before.append(unit.original)
-                after.append(unit.cleaned)
-            if sink is not None:
-                sink.write(unit.cleaned)
-        if self.diff and changed:
-            sys.stdout.write(unified_diff(name, before, after))
-        if changed:
-            self.report.would_change.append(name)
-        return changed
-
-    def writes_stdout(self) -> bool:
-        return not (self.check or self.diff or self.explain or self.in_place or self.output_dir)
-
-    def clean_stdin(self) -> None:
-        stdin = sys.stdin.buffer
-        source: BinaryIO | bytes = stdin if self.opts.fmt == "jsonl" else stdin.read()
-        if isinstance(source, bytes) and is_binary(source):
-            raise InputError("-: binary input; nothing to clean")
-        self._to_stdout(source, STDIN)
-
-    def _to_stdout(self, source: BinaryIO | bytes, name: str) -> None:
-        if not self.writes_stdout():
-            self.clean_stream(source, name, None)
-            return
-        # spool first: a malformed row half-way must not leave half an output behind
-        with tempfile.SpooledTemporaryFile(max_size=64 << 20) as spool:
-            self.clean_stream(source, name, spool)
-            spool.seek(0)
-            shutil.copyfileobj(spool, sys.stdout.buffer)
-        sys.stdout.flush()
-
-    def clean_file(self, path: Path, base: Path | None) -> None:
-        name = str(path)
-        if is_binary(peek(path)):
-            warn(f"{name}: binary file; skipped")
-            return
-        opts = self.opts
-        if opts.fmt == "html" and self.in_place:
-            raise InputError(f"{name}: --in-place cannot turn HTML into text; use --output-dir")
-        if self.in_place or self.output_dir:
-            target = self._target(path, base)
-            out = AtomicFile(target, compress=is_gzip(target), like=path)
-            with out as sink, self._source(path) as src:
-                changed = self.clean_stream(src, name, sink)
-                if self.in_place and not changed:
-                    return
-                sink.commit()
-            self.report.written += 1
-            if self.in_place:
-                print(f"cleaned {name}", file=sys.stderr)
-            return
-        with self._source(path) as src:
-            self._to_stdout(src, name)
-
-    def _source(self, path: Path) -> _Source:
-        return _Source(path, self.opts.fmt == "jsonl")
-
-    def _target(self, path: Path, base: Path | None) -> Path:
-        if self.in_place or self.output_dir is None:
-            return path
-        relative = path.relative_to(base) if base is not None else Path(path.name)
-        if self.opts.fmt == "html":
-            relative = relative.with_suffix(".txt")
-        return self.output_dir / relative
-
-
-class _Source:
-    """A file opened as a row stream (JSONL) or read whole (text, HTML)."""
-
-    def __init__(self, path: Path, stream: bool) -> None:
-        self.path = path
-        self.stream = stream
-        self.handle: BinaryIO | None = None
-
-    def __enter__(self) -> BinaryIO | bytes:
-        if self.stream:
-            self.handle = open_binary(self.path)
-            return self.handle
-        return read_all(self.path)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.handle is not None:
-            self.handle.close()
-
-
-def inputs_with_bases(paths: list[str]) -> Iterable[tuple[Path, Path | None]]:
-    for raw in paths:
-        path = Path(raw)
-        base = path if path.is_dir() else None
-        for found in walk([path]):
-            yield found, base
 
 
 @app.command()
@@ -244,6 +74,14 @@ def clean(
     regex_timeout: float = typer.Option(
         DEFAULT_TIMEOUT, "--regex-timeout", help="Seconds a pattern may run on one line."
     ),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    stats: bool = typer.Option(
+        False, "--stats", help="Print documents, bytes in and out, and lines removed per rule."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line, no summary."),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Run on the Dask cluster at this address ('local' starts one)."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks for errors."),
 ) -> None:
     """Clean files, directories, or stdin (to stdout)."""
@@ -252,44 +90,84 @@ def clean(
         raise InputError(f"--format must be one of {', '.join(FORMATS)}")
     if in_place and output_dir is not None:
         raise InputError("--in-place and --output-dir exclude each other")
-    engine = build_engine(list(rules or []), no_default_rules, regex_timeout)
-    base_opts = dict(field=field_name, html=html, url=url, allow_empty=allow_empty)
-    run = Run(
-        engine,
-        Options(fmt=fmt or "text", **base_opts),
-        check,
-        diff,
-        explain,
-        in_place and not check,
-        None if check else output_dir,
+    if jobs < 0:
+        raise InputError("--jobs must be 0 (all cores) or more")
+    options = Options(
+        fmt=fmt or "text", field=field_name, html=html, url=url, allow_empty=allow_empty
     )
+    if scheduler is not None:
+        _on_cluster(paths, output_dir, scheduler, rules, no_default_rules, fmt, options)
+        return
+    engine = build_engine(list(rules or []), no_default_rules, regex_timeout)
+    mode = Mode(
+        check=check,
+        diff=diff,
+        explain=explain,
+        in_place=in_place and not check,
+        output_dir=None if check else output_dir,
+        quiet=quiet,
+    )
+    run = Run(engine, mode, jobs=jobs or default_jobs())
     if paths == [STDIN]:
         if in_place or output_dir:
             raise InputError("stdin cannot be cleaned --in-place or into --output-dir")
-        run.clean_stdin()
-        raise typer.Exit(1 if check and run.report.would_change else 0)
+        run.clean_stdin(options)
+        run.finish(stats)
+        raise typer.Exit(1 if check and run.would_change else 0)
     found = list(inputs_with_bases(paths))
-    if len(found) > 1 and run.writes_stdout():
+    if len(found) > 1 and mode.to_stdout:
         raise InputError(
             "several files: use --in-place, --output-dir, --check, --diff or --explain"
         )
-    for path, base in found:
-        run.opts = Options(fmt=fmt or format_for(path.name), **base_opts)
-        run.clean_file(path, base)
-    if run.in_place and run.report.written:
-        count = run.report.written
-        print(f"cleaned {count} file{'s' if count != 1 else ''}", file=sys.stderr)
+    run.clean_files(
+        (path, base, replace(options, fmt=fmt or format_for(path.name))) for path, base in found
+    )
+    run.finish(stats)
+    if mode.in_place and run.written:
+        if not quiet:
+            print(f"cleaned {run.written} file{'s' if run.written != 1 else ''}", file=sys.stderr)
         raise typer.Exit(1 if exit_non_zero_on_fix else 0)
     if check:
-        for name in run.report.would_change:
+        for name in run.would_change:
             print(f"would clean {name}", file=sys.stderr)
-        count = len(run.report.would_change)
+        count = len(run.would_change)
         print(
             f"{count} file{'s' if count != 1 else ''} would be cleaned, "
             f"{len(found) - count} left unchanged",
             file=sys.stderr,
         )
         raise typer.Exit(1 if count else 0)
+
+
+def _on_cluster(
+    paths: list[str],
+    output_dir: Path | None,
+    scheduler: str,
+    rules: list[Path] | None,
+    no_default_rules: bool,
+    fmt: str | None,
+    options: Options,
+) -> None:
+    """``--scheduler``: clean into ``--output-dir`` on a Dask cluster."""
+    if output_dir is None or paths == [STDIN]:
+        raise InputError("--scheduler cleans files and directories into --output-dir")
+    try:
+        from cleaner.cluster import clean_files_on_cluster
+    except ImportError:
+        raise InputError("--scheduler needs the dask extra: pip install 'cleaner[dask]'") from None
+    written = clean_files_on_cluster(
+        paths,
+        output_dir,
+        scheduler=scheduler,
+        rules=rules or [],
+        default_rules=not no_default_rules,
+        fmt=fmt,
+        options=options,
+    )
+    print(
+        f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {output_dir}",
+        file=sys.stderr,
+    )
 
 
 @rules_app.command("list")

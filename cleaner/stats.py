@@ -89,9 +89,9 @@ class Progress:
         self.stream.flush()
 
     def finish(self, quiet: bool = False) -> None:
-        """Clear the progress line; after a long run, print the summary (unless quiet)."""
+        """Clear the progress line; after a long run on a terminal, print the summary."""
         if self._shown:
             self.stream.write("\r\x1b[K")
-        if not quiet and self.stats.elapsed() >= LONG_RUN:
+        if self.enabled and not quiet and self.stats.elapsed() >= LONG_RUN:
             self.stream.write(f"cleaner: {self.stats.summary()}\n")
         self.stream.flush()

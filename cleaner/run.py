@@ -1,0 +1,215 @@
+"""One ``cleaner clean`` run: feed inputs through the engine and act on the results.
+
+Inputs are cleaned in order; what happens to each result depends on the mode: write it
+to stdout, rewrite the file in place, write it under ``--output-dir``, or only report
+(``--check``, ``--diff``, ``--explain``). Text files are cleaned on the worker pool in
+batches and JSONL rows in chunks, and every result is handled in input order, so the
+output is the same for any ``--jobs``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from cleaner import parallel
+from cleaner.engine import Engine
+from cleaner.errors import InputError
+from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows, walk
+from cleaner.process import Options, Unit, process_text
+from cleaner.stats import Progress, Stats
+from cleaner.textio import AtomicFile, is_binary
+
+STDIN = "-"
+
+
+def warn(message: str) -> None:
+    print(f"cleaner: {message}", file=sys.stderr)
+
+
+def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
+    """Every file to clean, with the directory it was found under (None if named)."""
+    for raw in paths:
+        path = Path(raw)
+        base = path if path.is_dir() else None
+        for found in walk([path]):
+            yield found, base
+
+
+def unified_diff(name: str, before: list[bytes], after: list[bytes]) -> str:
+    old = b"".join(before).decode("utf-8", "replace").splitlines(keepends=True)
+    new = b"".join(after).decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(old, new, f"{name}\t(original)", f"{name}\t(cleaned)")
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def _read_and_clean(task: tuple[str, Options]) -> Unit | None:
+    """Worker side of a text file: None for a binary file, else its cleaned unit."""
+    path = Path(task[0])
+    if is_binary(peek(path)):
+        return None
+    return process_text(parallel.worker_engine(), read_all(path), task[1])
+
+
+@dataclass
+class Mode:
+    check: bool = False
+    diff: bool = False
+    explain: bool = False
+    in_place: bool = False
+    output_dir: Path | None = None
+    quiet: bool = False
+
+    @property
+    def to_stdout(self) -> bool:
+        return not (self.check or self.diff or self.explain or self.in_place or self.output_dir)
+
+
+@dataclass
+class Run:
+    engine: Engine
+    mode: Mode
+    jobs: int = 1
+    stats: Stats = field(default_factory=Stats)
+    would_change: list[str] = field(default_factory=list)
+    written: int = 0
+    progress: Progress = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.progress = Progress(self.stats, self.mode.quiet)
+
+    # --- handling results -------------------------------------------------------------
+
+    def _report(self, unit: Unit, name: str) -> None:
+        if unit.undecodable:
+            warn(f"{name}:{unit.line}: invalid UTF-8; undecodable bytes are kept as they are")
+        for t in unit.timeouts:
+            warn(
+                f"{name}:{t.line}: rule '{t.rule_id}' timed out; line kept, rule skipped "
+                "for the rest of the document"
+            )
+        if unit.emptied:
+            warn(
+                f"{name}:{unit.line}: every line would be removed; left as it is "
+                "(--allow-empty to allow)"
+            )
+        if unit.nothing_extracted:
+            warn(f"{name}: no article text found in the HTML")
+        if self.mode.explain and not unit.emptied:
+            for r in unit.removed:
+                print(f"{name}:{r.line}: {r.rule_id}: {r.text}")
+
+    def consume(self, units: Iterable[Unit], name: str, sink: BinaryIO | None) -> bool:
+        """Report every unit of one input and write it to ``sink``; True if any changed."""
+        changed = False
+        before: list[bytes] = []
+        after: list[bytes] = []
+        for unit in units:
+            self._report(unit, name)
+            self.stats.add(unit)
+            self.progress.update()
+            changed |= unit.changed
+            if self.mode.diff:
+                before.append(unit.original)
+                after.append(unit.cleaned)
+            if sink is not None:
+                sink.write(unit.cleaned)
+        if self.mode.diff and changed:
+            sys.stdout.write(unified_diff(name, before, after))
+        if changed:
+            self.would_change.append(name)
+        return changed
+
+    def _to_stdout(self, units: Iterable[Unit], name: str) -> None:
+        if not self.mode.to_stdout:
+            self.consume(units, name, None)
+            return
+        # spool first: a malformed row half-way must not leave half an output behind
+        with tempfile.SpooledTemporaryFile(max_size=64 << 20) as spool:
+            self.consume(units, name, spool)
+            spool.seek(0)
+            shutil.copyfileobj(spool, sys.stdout.buffer)
+        sys.stdout.flush()
+
+    def _to_file(self, units: Iterable[Unit], name: str, target: Path, like: Path) -> None:
+        with AtomicFile(target, compress=is_gzip(target), like=like) as sink:
+            changed = self.consume(units, name, sink)
+            if self.mode.in_place and not changed:
+                return
+            sink.commit()
+        self.written += 1
+        if self.mode.in_place and not self.mode.quiet:
+            print(f"cleaned {name}", file=sys.stderr)
+
+    def _deliver(self, units: Iterable[Unit], path: Path, base: Path | None, opts: Options) -> None:
+        if self.mode.in_place or self.mode.output_dir:
+            self._to_file(units, str(path), self._target(path, base, opts), path)
+        else:
+            self._to_stdout(units, str(path))
+
+    def _target(self, path: Path, base: Path | None, opts: Options) -> Path:
+        if self.mode.in_place or self.mode.output_dir is None:
+            return path
+        relative = path.relative_to(base) if base is not None else Path(path.name)
+        if opts.fmt == "html":
+            relative = relative.with_suffix(".txt")
+        return self.mode.output_dir / relative
+
+    # --- inputs -----------------------------------------------------------------------
+
+    def clean_stdin(self, opts: Options) -> None:
+        stdin = sys.stdin.buffer
+        if opts.fmt == "jsonl":
+            self._to_stdout(
+                parallel.jsonl_units(self.engine, rows(stdin), opts, STDIN, self.jobs), STDIN
+            )
+            return
+        data = stdin.read()
+        if is_binary(data):
+            raise InputError("-: binary input; nothing to clean")
+        self._to_stdout([process_text(self.engine, data, opts)], STDIN)
+
+    def clean_files(self, files: Iterable[tuple[Path, Path | None, Options]]) -> None:
+        """Clean files in order: runs of text files as pool batches, JSONL files streamed."""
+        batch: list[tuple[Path, Path | None, Options]] = []
+        for path, base, opts in files:
+            if opts.fmt == "html" and self.mode.in_place:
+                raise InputError(f"{path}: --in-place cannot turn HTML into text; use --output-dir")
+            if opts.fmt != "jsonl":
+                batch.append((path, base, opts))
+                continue
+            self._clean_batch(batch)
+            batch = []
+            self._clean_jsonl(path, base, opts)
+        self._clean_batch(batch)
+
+    def _clean_batch(self, batch: list[tuple[Path, Path | None, Options]]) -> None:
+        tasks = ((str(path), opts) for path, _, opts in batch)
+        jobs = self.jobs if len(batch) > 1 else 1  # one file: not worth starting a pool
+        results = parallel.ordered_map(_read_and_clean, tasks, self.engine, jobs)
+        for (path, base, opts), unit in zip(batch, results, strict=True):
+            if unit is None:
+                warn(f"{path}: binary file; skipped")
+                continue
+            self._deliver([unit], path, base, opts)
+
+    def _clean_jsonl(self, path: Path, base: Path | None, opts: Options) -> None:
+        if is_binary(peek(path)):
+            warn(f"{path}: binary file; skipped")
+            return
+        with open_binary(path) as handle:
+            units = parallel.jsonl_units(self.engine, rows(handle), opts, str(path), self.jobs)
+            self._deliver(units, path, base, opts)
+
+    def finish(self, stats: bool) -> None:
+        self.progress.finish(self.mode.quiet)
+        if stats:
+            print(self.stats.report(), file=sys.stderr)

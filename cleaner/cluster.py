@@ -16,10 +16,7 @@ the results in input order, so the files are byte-identical to a local run.
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import hashlib
-import os
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +29,7 @@ from cleaner.inputs import is_gzip, open_binary, read_all, rows, walk
 from cleaner.loader import default_rules_dir, load_rules, rule_files
 from cleaner.parallel import chunks, jsonl_chunk
 from cleaner.process import Options, format_for, process_text
+from cleaner.textio import AtomicFile
 
 Bundle = tuple[tuple[str, str], ...]  # (relative name, file text) of every rule file
 
@@ -78,23 +76,12 @@ def _target(path: Path, base: Path | None, output_dir: Path, fmt: str) -> Path:
     return output_dir / relative
 
 
-def _write(target: Path, parts: Iterable[bytes]) -> None:
-    """Write ``parts`` to a temporary file beside ``target``, then rename it over it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".cleaner-tmp",
-                               dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            sink: Any = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if is_gzip(target) else raw
-            for part in parts:
-                sink.write(part)
-            if sink is not raw:
-                sink.close()
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def _write(target: Path, parts: Iterable[bytes], like: Path) -> None:
+    """Write ``parts`` atomically, as a local run writes its files."""
+    with AtomicFile(target, compress=is_gzip(target), like=like) as out:
+        for part in parts:
+            out.write(part)
+        out.commit()
 
 
 def _client(scheduler: str | Any) -> tuple[Any, Any]:
@@ -136,7 +123,7 @@ def clean_files_on_cluster(
         for path, base in _inputs(paths):
             opts = replace(base_opts, fmt=fmt or format_for(path.name))
             target = _target(path, base, out_dir, opts.fmt)
-            _write(target, _run(client, remote_bundle, path, opts, max_pending))
+            _write(target, _run(client, remote_bundle, path, opts, max_pending), path)
             written.append(target)
         return written
     finally:

@@ -21,6 +21,10 @@ class RuleError(CleanerError):
         who = f" rule '{rule_id}':" if rule_id else ""
         super().__init__(f"{where}:{who} {message}")
 
+    def __reduce__(self) -> tuple[type[RuleError], tuple[str, int | None, str | None, str]]:
+        # crosses process boundaries (worker pools, Dask) with all its fields
+        return (RuleError, (self.path, self.line, self.rule_id, self.message))
+
 
 class InputError(CleanerError):
     """Input that cannot be cleaned (malformed JSONL, a missing field...)."""

@@ -90,3 +90,15 @@ def test_python_tags_never_run(tmp_path: Path) -> None:
     with pytest.raises(RuleError):
         load_rules([path])
     assert not marker.exists()
+
+
+def test_rule_error_survives_pickling_to_worker_processes() -> None:
+    import pickle
+
+    error = pickle.loads(pickle.dumps(RuleError("r.yaml", 3, "x", "bad regex")))
+    assert (error.path, error.line, error.rule_id, str(error)) == (
+        "r.yaml",
+        3,
+        "x",
+        "r.yaml:3: rule 'x': bad regex",
+    )

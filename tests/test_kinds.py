@@ -120,32 +120,25 @@ rules:
     assert engine.run(text).text == f"Headline\n\n{PROSE}\n"
 
 
-def test_tail_cuts_from_marker_below_the_article(tmp_path: Path) -> None:
-    engine = engine_from(
-        tmp_path,
-        """
+TAGS_TAIL = """
 rules:
   - id: tags
     kind: tail
     match: {regex: '^Tags\\b'}
-""",
-    )
-    text = f"{PROSE}\n{PROSE2}\nTags one two\nMore stuff\n"
-    assert engine.run(text).text == f"{PROSE}\n{PROSE2}\n"
+"""
 
 
-def test_tail_ignores_marker_above_the_article(tmp_path: Path) -> None:
-    engine = engine_from(
-        tmp_path,
-        """
-rules:
-  - id: tags
-    kind: tail
-    match: {regex: '^Tags\\b'}
-""",
-    )
-    text = f"Tags one two\n{PROSE}\n{PROSE2}\n"
-    assert engine.run(text).text == text
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # below the article: the marker and everything after it go
+        (f"{PROSE}\n{PROSE2}\nTags one two\nMore stuff\n", f"{PROSE}\n{PROSE2}\n"),
+        # above the article: the marker is not a footer, nothing goes
+        (f"Tags one two\n{PROSE}\n{PROSE2}\n", f"Tags one two\n{PROSE}\n{PROSE2}\n"),
+    ],
+)
+def test_tail_cuts_only_below_the_article(tmp_path: Path, text: str, expected: str) -> None:
+    assert engine_from(tmp_path, TAGS_TAIL).run(text).text == expected
 
 
 def test_head_cuts_above_marker_only_when_article_follows(tmp_path: Path) -> None:

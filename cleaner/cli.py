@@ -175,11 +175,12 @@ def rules_list(
     rules: list[Path] = typer.Option(None, "--rules", help="Extra rule file or directory."),
     no_default_rules: bool = typer.Option(False, "--no-default-rules"),
 ) -> None:
-    """Show every rule: id, kind, scope and description."""
+    """Show every rule: id, kind, scope and description, in the order they run."""
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
+    width = max((len(r.id) for r in engine.rules), default=0)
     for rule in engine.rules:
-        scope = "" if rule.scope.generic else f" [{', '.join(rule.scope.sites) or 'detected'}]"
-        print(f"{rule.id}  ({rule.kind}){scope}  {rule.description}")
+        scope = "" if rule.scope.generic else f"[{', '.join(rule.scope.sites) or 'detected'}] "
+        print(f"{rule.id:<{width}}  {rule.kind:<9}  {scope}{rule.description}")
 
 
 @rules_app.command("test")

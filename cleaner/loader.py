@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
+from cleaner.cache import cached, key_of
 from cleaner.errors import RuleError
 from cleaner.kinds import KINDS
 from cleaner.matching import DEFAULT_TIMEOUT, Matcher, SpecError
@@ -33,17 +34,26 @@ class _LineDict(dict):  # type: ignore[type-arg]
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+@lru_cache(maxsize=1)
+def _loader() -> type:
+    """The safe YAML loader (libyaml's when installed) that records mapping lines.
 
+    Imported on first use: a run whose rules come from the cache never parses YAML.
+    """
+    import yaml
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    class Loader(base):  # type: ignore[misc, valid-type]
+        pass
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    def construct_mapping(loader: Any, node: Any) -> _LineDict:
+        mapping = _LineDict(loader.construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return Loader
 
 
 def default_rules_dir() -> Path:
@@ -117,9 +127,7 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
     try:
         kind = spec.get("kind")
         if kind not in KINDS:
-            raise SpecError(
-                f"unknown kind {kind!r} (expected one of: {', '.join(sorted(KINDS))})"
-            )
+            raise SpecError(f"unknown kind {kind!r} (expected one of: {', '.join(sorted(KINDS))})")
         cls = KINDS[kind]
         unknown = set(spec) - COMMON_KEYS - cls.params
         if unknown:
@@ -159,8 +167,10 @@ def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RuleError(name, None, None, f"not UTF-8 text (byte {exc.start})") from None
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and mark and mark.line >= text.count("\n"):
@@ -174,8 +184,9 @@ def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
         raise RuleError(name, None, None, "a rule file must be a mapping with a 'rules:' list")
     unknown = set(data) - FILE_KEYS
     if unknown:
-        raise RuleError(name, getattr(data, "line", None), None,
-                        f"unknown top-level key '{sorted(unknown)[0]}'")
+        raise RuleError(
+            name, getattr(data, "line", None), None, f"unknown top-level key '{sorted(unknown)[0]}'"
+        )
     if not isinstance(data["rules"], list):
         raise RuleError(name, getattr(data, "line", None), None, "'rules' must be a list")
     try:
@@ -187,7 +198,32 @@ def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
 
 
 def load_rules(paths: Iterable[Path], timeout: float = DEFAULT_TIMEOUT) -> list[Rule]:
-    """Load every rule file under ``paths``; rule ids must be unique across them."""
+    """Load every rule file under ``paths``; rule ids must be unique across them.
+
+    A rule set loaded before from the same bytes comes from the cache (see ``cache``).
+    """
+    paths = list(paths)
+    parts = _cache_key_parts(paths, timeout)
+    if parts is None:
+        return _load_rules(paths, timeout)
+    return cached("rules", key_of(parts), lambda: _load_rules(paths, timeout))
+
+
+def _cache_key_parts(paths: list[Path], timeout: float) -> list[bytes] | None:
+    """What a loaded rule set depends on; None when a path cannot be read (no caching)."""
+    parts = [repr(float(timeout)).encode()]
+    try:
+        for root in paths:
+            if not root.exists():
+                return None
+            for path in rule_files(root):
+                parts += [str(path).encode(), path.read_bytes()]
+    except OSError:
+        return None
+    return parts
+
+
+def _load_rules(paths: list[Path], timeout: float) -> list[Rule]:
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for root in paths:
@@ -204,4 +240,3 @@ def load_rules(paths: Iterable[Path], timeout: float = DEFAULT_TIMEOUT) -> list[
                 seen[rule.id] = rule
                 rules.append(rule)
     return rules
-

@@ -135,8 +135,10 @@ class Matcher:
             raise SpecError("a match must be a mapping with 'regex', 'phrases' or 'contains'")
         unknown = set(spec) - _KEYS
         if unknown:
-            raise SpecError(f"unknown match key '{sorted(unknown)[0]}' (expected regex, phrases, "
-                            "contains, ignore_case)")
+            raise SpecError(
+                f"unknown match key '{sorted(unknown)[0]}' (expected regex, phrases, "
+                "contains, ignore_case)"
+            )
         if not ({"regex", "phrases", "contains"} & set(spec)):
             raise SpecError("a match needs 'regex', 'phrases' or 'contains'")
         ignore_case = spec.get("ignore_case", False)
@@ -145,21 +147,41 @@ class Matcher:
         self.ignore_case = ignore_case
         self.timeout = timeout
         self._plan: list[tuple[str, frozenset[str]]] | None | bool = False
-        flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
-        self.patterns: list[regex.Pattern[str]] = []
-        for pattern in _strings(spec["regex"], "regex") if "regex" in spec else []:
-            try:
-                self.patterns.append(regex.compile(pattern, flags))
-            except regex.error as exc:
-                raise SpecError(f"regex {pattern!r} does not compile: {exc}") from None
+        self._flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
+        self._sources = _strings(spec["regex"], "regex") if "regex" in spec else []
+        self._patterns: list[regex.Pattern[str]] | None = None
+        self.patterns  # noqa: B018 - compile now: a bad pattern is a load error
         fold = str.casefold if ignore_case else str
         self._fold = fold
-        self.phrases = frozenset(
-            fold(p.strip()) for p in _strings(spec["phrases"], "phrases")
-        ) if "phrases" in spec else frozenset()
-        self.contains = tuple(
-            fold(p) for p in _strings(spec["contains"], "contains")
-        ) if "contains" in spec else ()
+        self.phrases = (
+            frozenset(fold(p.strip()) for p in _strings(spec["phrases"], "phrases"))
+            if "phrases" in spec
+            else frozenset()
+        )
+        self.contains = (
+            tuple(fold(p) for p in _strings(spec["contains"], "contains"))
+            if "contains" in spec
+            else ()
+        )
+
+    @property
+    def patterns(self) -> list[regex.Pattern[str]]:
+        """The compiled patterns; compiled on first use when loaded from the cache."""
+        if self._patterns is None:
+            compiled = []
+            for pattern in self._sources:
+                try:
+                    compiled.append(regex.compile(pattern, self._flags))
+                except regex.error as exc:
+                    raise SpecError(f"regex {pattern!r} does not compile: {exc}") from None
+            self._patterns = compiled
+        return self._patterns
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the plan but not the compiled patterns: compiling is what a cached
+        load skips, and most patterns never run on a short input."""
+        self.plan  # noqa: B018
+        return {**self.__dict__, "_patterns": None}
 
     @property
     def plan(self) -> list[tuple[str, frozenset[str]]] | None:
@@ -183,8 +205,8 @@ class Matcher:
             if "" in self.contains:
                 return None
             plan.append((fold, frozenset(self.contains)))
-        for pattern in self.patterns:
-            found = required_literals(pattern.pattern)
+        for pattern in self._sources:
+            found = required_literals(pattern)
             if found is None:
                 return None
             literals, inline_ignore_case = found
@@ -234,9 +256,11 @@ class Matcher:
                     at = folded.find(phrase, at + len(phrase))
         for pattern in self.patterns:
             try:
-                spans.extend(Span(m.start(), m.end())
-                             for m in pattern.finditer(text, timeout=self.timeout)
-                             if m.end() > m.start())
+                spans.extend(
+                    Span(m.start(), m.end())
+                    for m in pattern.finditer(text, timeout=self.timeout)
+                    if m.end() > m.start()
+                )
             except TimeoutError:
                 raise MatchTimeout(pattern.pattern) from None
         return spans

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from cleaner.document import Line, join_lines, split_lines
 from cleaner.matching import Span
-from cleaner.rule import Page, Rule, RuleTimeout, host_of
+from cleaner.page import Memo, Page
+from cleaner.rule import Rule, RuleTimeout, host_of
 
 MAX_PASSES = 4
 
@@ -68,7 +69,7 @@ def _cut(text: str, spans: Sequence[Span]) -> tuple[str, list[str]]:
         if span.end <= start:
             continue
         kept.append(text[pos:start])
-        pieces.append(text[start:span.end])
+        pieces.append(text[start : span.end])
         pos = span.end
     kept.append(text[pos:])
     return "".join(kept), pieces
@@ -105,6 +106,7 @@ class Engine:
         alive = list(range(len(lines)))  # indices of lines still in the document
         timeouts: list[Timeout] = []
         disabled: set[str] = set()
+        memo = Memo()
         # A stage changes nothing on a page it has already left unchanged: rules read
         # only the page, so a stage runs again only once the page has changed since.
         edits = 0  # lines removed or cut so far
@@ -115,7 +117,7 @@ class Engine:
                 if stage and ran_at[number] != edits:
                     ran_at[number] = edits  # the page as this stage saw it
                     alive, changed = self._stage(
-                        stage, alive, current, decisions, timeouts, disabled
+                        stage, alive, current, decisions, timeouts, disabled, memo
                     )
                     edits += changed
             if edits == before:
@@ -130,9 +132,10 @@ class Engine:
         decisions: list[LineDecision],
         timeouts: list[Timeout],
         disabled: set[str],
+        memo: Memo,
     ) -> tuple[list[int], int]:
         """Run one stage; return the lines still alive and how many edits it made."""
-        page = Page([current[i] for i in alive])
+        page = Page([current[i] for i in alive], alive, memo)
         gone: set[int] = set()
         cuts = 0
         for rule in rules:
@@ -155,6 +158,7 @@ class Engine:
                     elif pieces:
                         decision.spans.extend((p, rule.id) for p in pieces)
                         current[index] = remaining
+                        memo.changed(index)
                         cuts += 1
             except RuleTimeout as exc:
                 disabled.add(rule.id)

@@ -57,14 +57,51 @@ def prefilter_fold(text: str) -> str:
     return text.casefold()
 
 
+@dataclass(frozen=True)
+class CharClass:
+    """A required character drawn from a class no literal list spells out (``\\d``).
+
+    It stands in a set of required literals like a one-character literal; a page is
+    searched for it with the ``regex`` pattern itself, so its meaning is the engine's.
+    """
+
+    pattern: str
+
+    def __len__(self) -> int:
+        return 1
+
+
+#: (fold, literals) entries; see ``Matcher.plan``
+Plan = list[tuple[str, frozenset["str | CharClass"]]]
+
+DIGIT = CharClass(r"\d")
+#: a character set of at most this many members counts as a set of literals
+MAX_SET = 32
+
+
+def _char_set(items: Any) -> frozenset[str | CharClass] | None:
+    """The members of a positive character set (``[>»/]``, ``[0-9]``, ``\\d``), if few."""
+    out: set[str | CharClass] = set()
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            out.add(chr(arg))
+        elif op is _sre.RANGE and arg[1] - arg[0] < MAX_SET:
+            out.update(chr(c) for c in range(arg[0], arg[1] + 1))
+        elif op is _sre.CATEGORY and arg is _sre.CATEGORY_DIGIT:
+            out.add(DIGIT)
+        else:  # NEGATE, other categories, wide ranges
+            return None
+    return frozenset(out) if 0 < len(out) <= MAX_SET else None
+
+
 # Scores a set of literals by how rarely it should occur: longest shortest member wins.
-def _score(literals: frozenset[str]) -> tuple[int, int]:
+def _score(literals: frozenset[str | CharClass]) -> tuple[int, int]:
     return min(len(x) for x in literals), -len(literals)
 
 
-def _required(items: Any) -> frozenset[str] | None:
+def _required(items: Any) -> frozenset[str | CharClass] | None:
     """Literals of which every match of the parsed sequence ``items`` contains one."""
-    options: list[frozenset[str]] = []
+    options: list[frozenset[str | CharClass]] = []
     run: list[str] = []
 
     def close_run() -> None:
@@ -77,8 +114,10 @@ def _required(items: Any) -> frozenset[str] | None:
             run.append(chr(arg))
             continue
         close_run()
-        found: frozenset[str] | None = None
-        if op is _sre.SUBPATTERN:
+        found: frozenset[str | CharClass] | None = None
+        if op is _sre.IN:
+            found = _char_set(arg)
+        elif op is _sre.SUBPATTERN:
             _group, add_flags, _del_flags, sub = arg
             if not add_flags & _sre.SRE_FLAG_IGNORECASE:
                 found = _required(sub)
@@ -100,7 +139,7 @@ def _required(items: Any) -> frozenset[str] | None:
     return max(options, key=_score) if options else None
 
 
-def required_literals(pattern: str) -> tuple[frozenset[str], bool] | None:
+def required_literals(pattern: str) -> tuple[frozenset[str | CharClass], bool] | None:
     """Literal strings one of which every match of ``pattern`` contains, and whether the
     pattern turns on case-insensitive matching itself; None when no such set is known.
 
@@ -146,7 +185,7 @@ class Matcher:
             raise SpecError("'ignore_case' must be true or false")
         self.ignore_case = ignore_case
         self.timeout = timeout
-        self._plan: list[tuple[str, frozenset[str]]] | None | bool = False
+        self._plan: Plan | None | bool = False
         self._flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
         self._sources = _strings(spec["regex"], "regex") if "regex" in spec else []
         self._patterns: list[regex.Pattern[str]] | None = None
@@ -184,7 +223,7 @@ class Matcher:
         return {**self.__dict__, "_patterns": None}
 
     @property
-    def plan(self) -> list[tuple[str, frozenset[str]]] | None:
+    def plan(self) -> Plan | None:
         """What a line must contain for this matcher to find anything in it.
 
         A list of (fold, literals): a line can match only if, folded the named way
@@ -195,9 +234,9 @@ class Matcher:
             self._plan = self._build_plan()
         return self._plan  # type: ignore[return-value]
 
-    def _build_plan(self) -> list[tuple[str, frozenset[str]]] | None:
+    def _build_plan(self) -> Plan | None:
         fold = "casefold" if self.ignore_case else "raw"
-        plan: list[tuple[str, frozenset[str]]] = []
+        plan: Plan = []
         phrases = frozenset(p for p in self.phrases if p)  # "" matches only blank lines
         if phrases:
             plan.append((fold, phrases))
@@ -211,7 +250,14 @@ class Matcher:
                 return None
             literals, inline_ignore_case = found
             if self.ignore_case or inline_ignore_case:
-                plan.append(("prefilter", frozenset(prefilter_fold(x) for x in literals)))
+                plan.append(
+                    (
+                        "prefilter",
+                        frozenset(
+                            x if isinstance(x, CharClass) else prefilter_fold(x) for x in literals
+                        ),
+                    )
+                )
             else:
                 plan.append(("raw", literals))
         return plan

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from cleaner.matching import Matcher, MatchTimeout, Span, SpecError, prefilter_fold
-from cleaner.textstats import prose_weight
+from cleaner.matching import Matcher, MatchTimeout, Span, SpecError
+from cleaner.page import Page
+
+__all__ = ["Page", "Removal", "Rule", "RuleTimeout", "Scope", "host_of"]
 
 
 @dataclass(frozen=True)
@@ -65,84 +65,6 @@ class Scope:
         return False
 
 
-class Page:
-    """The lines a rule reads: the current text of every line still in the document.
-
-    Whatever is costly is computed once per page, on first use, and shared by all rules:
-    prose weights, and which lines may match a matcher (found by scanning the whole
-    page for the literals the matcher needs, so most patterns never run on most lines).
-    """
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.texts = texts
-        self.blank = [not t.strip() for t in texts]
-        self._prose: list[int] | None = None
-        self._docs: dict[str, tuple[str, list[int]]] = {}
-        self._candidates: dict[int, list[int]] = {}
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def nonblank(self) -> Iterator[int]:
-        return (i for i, b in enumerate(self.blank) if not b)
-
-    @property
-    def prose(self) -> list[int]:
-        """Running totals of prose characters: ``prose[i]`` is the prose before line ``i``."""
-        if self._prose is None:
-            self._prose = [0, *accumulate(prose_weight(t) for t in self.texts)]
-        return self._prose
-
-    def prose_above(self, i: int) -> int:
-        """Characters of prose in lines before ``i``."""
-        return self.prose[i]
-
-    def prose_below(self, i: int) -> int:
-        """Characters of prose in lines after ``i``."""
-        prose = self.prose
-        return prose[-1] - prose[i + 1]
-
-    def _doc(self, fold: str) -> tuple[str, list[int]]:
-        """The page as one string, folded as named, and the offset where each line starts."""
-        if fold not in self._docs:
-            raw = self._docs["raw"][0] if "raw" in self._docs else "\n".join(self.texts)
-            doc = raw if fold == "raw" else raw.casefold() if fold == "casefold" else (
-                prefilter_fold(raw))
-            starts = [0, *accumulate(len(x) + 1 for x in doc.split("\n"))]
-            self._docs[fold] = (doc, starts)
-        return self._docs[fold]
-
-    def _lines_with(self, literal: str, fold: str, into: set[int]) -> None:
-        doc, starts = self._doc(fold)
-        find = doc.find
-        last = len(starts) - 1
-        at = find(literal)
-        while at >= 0:
-            i = bisect_right(starts, at) - 1
-            into.add(i)
-            if i + 1 >= last:
-                break
-            at = find(literal, starts[i + 1])
-
-    def candidates(self, matcher: Matcher) -> list[int]:
-        """Non-blank lines, in order, that ``matcher`` may match; no other line can match."""
-        key = id(matcher)
-        found = self._candidates.get(key)
-        if found is None:
-            plan = matcher.plan
-            if plan is None:
-                found = [i for i, b in enumerate(self.blank) if not b]
-            else:
-                lines: set[int] = set()
-                for fold, literals in plan:
-                    for literal in literals:
-                        self._lines_with(literal, fold, lines)
-                blank = self.blank
-                found = sorted(i for i in lines if i < len(blank) and not blank[i])
-            self._candidates[key] = found
-        return found
-
-
 @dataclass
 class Rule:
     """Base of every rule kind. A kind reads its own keys in ``configure`` and yields removals."""
@@ -172,7 +94,7 @@ class Rule:
 
     def search(self, matcher: Matcher, page: Page, i: int) -> Span | None:
         try:
-            return matcher.search(page.texts[i])
+            return page.search(matcher, i)
         except MatchTimeout:
             raise RuleTimeout(self.id, i) from None
 

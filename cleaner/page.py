@@ -1,0 +1,197 @@
+"""The page a rule reads, and what one cleaning run remembers between its pages.
+
+A run builds a new page each time a stage starts (the lines still in the document).
+Most of what is costly about a page depends only on the text of each line, so a
+``Memo`` shared by the pages of one run keeps it: where each literal a matcher needs
+was found, each line's prose weight, and each matcher's verdict on a line's text.
+A later page only re-reads the lines a rule has cut since (their text changed).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+from itertools import accumulate
+
+import regex
+
+from cleaner.matching import CharClass, Matcher, Span, prefilter_fold
+from cleaner.textstats import prose_weight
+
+_FOLDS: dict[str, Callable[[str], str]] = {
+    "raw": str,
+    "casefold": str.casefold,
+    "prefilter": prefilter_fold,
+}
+
+
+@lru_cache(maxsize=64)
+def _class_pattern(cls: CharClass) -> regex.Pattern[str]:
+    return regex.compile(cls.pattern)
+
+
+class Memo:
+    """Per-run knowledge keyed by original line number (``origin``) or by line text."""
+
+    def __init__(self) -> None:
+        #: (fold, literal) -> original lines holding it, as they read when scanned
+        self.hits: dict[tuple[str, str | CharClass], set[int]] = {}
+        #: original lines whose text changed since the scans above
+        self.dirty: set[int] = set()
+        self.prose: dict[str, int] = {}
+        #: (id(matcher), text) -> the matcher's first span in that text, or None
+        self.found: dict[tuple[int, str], Span | None] = {}
+
+    def changed(self, origin: int) -> None:
+        """Line ``origin`` was cut: its text no longer is what the scans read."""
+        self.dirty.add(origin)
+
+
+class Page:
+    """The lines a rule reads: the current text of every line still in the document.
+
+    ``origin[j]`` is the input line number of page line ``j``. Whatever is costly is
+    computed once per page (or once per run, through the memo), on first use, and
+    shared by all rules: prose weights, and which lines may match a matcher (found by
+    scanning the whole page for the literals the matcher needs, so most patterns never
+    run on most lines).
+    """
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        origin: Sequence[int] | None = None,
+        memo: Memo | None = None,
+    ) -> None:
+        self.texts = texts
+        self.origin = origin if origin is not None else range(len(texts))
+        self.memo = memo if memo is not None else Memo()
+        self.blank = [not t.strip() for t in texts]
+        self._prose: list[int] | None = None
+        self._docs: dict[str, tuple[str, list[int]]] = {}
+        self._candidates: dict[int, list[int]] = {}
+        self._position: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def nonblank(self) -> Iterator[int]:
+        return (i for i, b in enumerate(self.blank) if not b)
+
+    @property
+    def prose(self) -> list[int]:
+        """Running totals of prose characters: ``prose[i]`` is the prose before line ``i``."""
+        if self._prose is None:
+            known = self.memo.prose
+            weights = []
+            for text in self.texts:
+                weight = known.get(text)
+                if weight is None:
+                    weight = known[text] = prose_weight(text)
+                weights.append(weight)
+            self._prose = [0, *accumulate(weights)]
+        return self._prose
+
+    def prose_above(self, i: int) -> int:
+        """Characters of prose in lines before ``i``."""
+        return self.prose[i]
+
+    def prose_below(self, i: int) -> int:
+        """Characters of prose in lines after ``i``."""
+        prose = self.prose
+        return prose[-1] - prose[i + 1]
+
+    def search(self, matcher: Matcher, i: int) -> Span | None:
+        """``matcher.search`` on line ``i``; the verdict on a text is kept for the run."""
+        text = self.texts[i]
+        key = (id(matcher), text)
+        found = self.memo.found
+        if key in found:
+            return found[key]
+        span = found[key] = matcher.search(text)  # a timeout raises and is not kept
+        return span
+
+    def _doc(self, fold: str) -> tuple[str, list[int]]:
+        """The page as one string, folded as named, and the offset where each line starts."""
+        if fold not in self._docs:
+            raw = self._docs["raw"][0] if "raw" in self._docs else "\n".join(self.texts)
+            doc = _FOLDS[fold](raw)
+            starts = [0, *accumulate(len(x) + 1 for x in doc.split("\n"))]
+            self._docs[fold] = (doc, starts)
+        return self._docs[fold]
+
+    def _scan(self, literal: str | CharClass, fold: str) -> set[int]:
+        """Page lines (not original ones) whose folded text holds ``literal``."""
+        doc, starts = self._doc(fold)
+        last = len(starts) - 1
+        into: set[int] = set()
+        if isinstance(literal, CharClass):
+            search = _class_pattern(literal).search
+            found = search(doc)
+            while found is not None:
+                i = bisect_right(starts, found.start()) - 1
+                into.add(i)
+                if i + 1 >= last:
+                    break
+                found = search(doc, starts[i + 1])
+            return into
+        find = doc.find
+        at = find(literal)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            into.add(i)
+            if i + 1 >= last:
+                break
+            at = find(literal, starts[i + 1])
+        return into
+
+    def _holds(self, literal: str | CharClass, fold: str, text: str) -> bool:
+        folded = _FOLDS[fold](text)
+        if isinstance(literal, CharClass):
+            return _class_pattern(literal).search(folded) is not None
+        return literal in folded
+
+    def _lines_with(self, literal: str | CharClass, fold: str, into: set[int]) -> None:
+        """Add the page lines holding ``literal`` to ``into``, reusing the run's scans."""
+        memo = self.memo
+        key = (fold, literal)
+        hits = memo.hits.get(key)
+        if hits is None:
+            # Scan this page; lines removed later never come back, and cut ones are dirty.
+            origin = self.origin
+            memo.hits[key] = {origin[i] for i in self._scan(literal, fold)}
+            hits = memo.hits[key]
+        position = self._positions()
+        dirty = memo.dirty
+        for o in hits:
+            i = position.get(o)
+            if i is not None and o not in dirty:
+                into.add(i)
+        for o in dirty:
+            i = position.get(o)
+            if i is not None and self._holds(literal, fold, self.texts[i]):
+                into.add(i)
+
+    def _positions(self) -> dict[int, int]:
+        if self._position is None:
+            self._position = {o: i for i, o in enumerate(self.origin)}
+        return self._position
+
+    def candidates(self, matcher: Matcher) -> list[int]:
+        """Non-blank lines, in order, that ``matcher`` may match; no other line can match."""
+        key = id(matcher)
+        found = self._candidates.get(key)
+        if found is None:
+            plan = matcher.plan
+            if plan is None:
+                found = [i for i, b in enumerate(self.blank) if not b]
+            else:
+                lines: set[int] = set()
+                for fold, literals in plan:
+                    for literal in literals:
+                        self._lines_with(literal, fold, lines)
+                blank = self.blank
+                found = sorted(i for i in lines if i < len(blank) and not blank[i])
+            self._candidates[key] = found
+        return found

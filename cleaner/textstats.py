@@ -7,8 +7,9 @@ import regex
 _WORD = regex.compile(r"\w+")
 # Han, Hiragana, Katakana, Hangul, Thai: scripts written without spaces between words
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
-# sentence-final punctuation, allowing closing quotes/brackets after it
-_SENTENCE_END = regex.compile(r"[.!?…。！？؟।][\"'”’»)\]]*\s*$")
+# sentence-final punctuation, and the closing quotes or brackets that may follow it
+_ENDERS = frozenset(".!?…。！？؟।")
+_CLOSERS = "\"'”’»)]"
 
 PROSE_MIN_WORDS = 8
 PROSE_MIN_CJK = 25
@@ -23,7 +24,11 @@ def word_count(text: str) -> int:
 
 
 def ends_sentence(text: str) -> bool:
-    return _SENTENCE_END.search(text) is not None
+    """Whether the line ends a sentence (closing quotes and brackets allowed after the stop).
+
+    String methods, not a regex: this runs on every line of every page."""
+    tail = text.rstrip().rstrip(_CLOSERS)
+    return bool(tail) and tail[-1] in _ENDERS
 
 
 def is_prose(text: str) -> bool:

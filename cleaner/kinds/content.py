@@ -16,6 +16,7 @@ Outside it, a line stays only when it is article prose standing right beside the
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,8 +29,12 @@ from cleaner.matching import Matcher, SpecError
 from cleaner.rule import Page, Removal, Rule, matcher, positive_int
 from cleaner.textstats import ends_sentence
 
-_WORD = regex.compile(r"\w+")
+_WORD = re.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
+# the same scripts by their main blocks: a quick test whether a page holds any of them
+_CJK_BLOCKS = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# separators of a link list or breadcrumb printed on one line
+_LIST_MARKS = (" | ", " • ", " · ", " » ", " / ")
 
 
 def _ratio(spec: dict[str, Any], key: str, default: float) -> float:
@@ -47,28 +52,32 @@ class LineStats:
 
 
 def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
-    """Stats for every non-blank line, with the page's language told once from all of it."""
-    lowered = [t.lower() for t in texts]
-    tokens = [_WORD.findall(t) if not b else [] for t, b in zip(lowered, blank, strict=True)]
+    """Stats for every non-blank line, with the page's language told once from all of it.
+
+    Each line is tokenized once; the spaceless-script measures run only on pages that
+    hold such characters at all, and only on their non-ASCII lines."""
+    tokens = [[] if b else _WORD.findall(t.lower()) for t, b in zip(texts, blank, strict=True)]
     joined = "\n".join(t for t, b in zip(texts, blank, strict=True) if not b)
-    cjk_page = language.is_cjk(joined)
-    stop = frozenset() if cjk_page else language.stopwords(
-        language.detect(w for ws in tokens for w in ws)
-    )
+    any_cjk = not joined.isascii() and _CJK_BLOCKS.search(joined) is not None
+    stop: frozenset[str] = frozenset()
+    if not (any_cjk and language.is_cjk(joined)):
+        stop = language.stopwords(language.detect(w for ws in tokens for w in ws))
     out: list[LineStats | None] = []
     for text, b, toks in zip(texts, blank, tokens, strict=True):
         if b:
             out.append(None)
             continue
-        cjk = len(_CJK.findall(text)) if cjk_page else 0
-        if cjk:
-            latin = len(_WORD.findall(_CJK.sub(" ", text)))
-            out.append(LineStats(latin + cjk / 2, 1.0, ends_sentence(text)))
-            continue
+        ends = ends_sentence(text)
+        if any_cjk and not text.isascii():
+            cjk = len(_CJK.findall(text))
+            if cjk:
+                latin = len(_WORD.findall(_CJK.sub(" ", text)))
+                out.append(LineStats(latin + cjk / 2, 1.0, ends))
+                continue
         n = len(toks)
-        hits = sum(1 for w in toks if w in stop) if stop else 0
-        density = hits / n if n and stop else (1.0 if not stop else 0.0)
-        out.append(LineStats(float(n), density, ends_sentence(text)))
+        hits = sum(map(stop.__contains__, toks))
+        density = (hits / n if n else 0.0) if stop else 1.0
+        out.append(LineStats(float(n), density, ends))
     return out
 
 
@@ -114,7 +123,7 @@ class ContentRule(Rule):
         lines = [i for i, s in enumerate(stats) if s is not None]
         if not lines:
             return
-        keys = [" ".join(page.texts[i].split()) for i in lines]
+        keys = [page.texts[i].strip() for i in lines]
         copies = Counter(keys)
         repeated = [copies[key] > 1 for key in keys]
         prose = [self.is_prose(stats[i]) for i in lines]  # type: ignore[arg-type]
@@ -135,6 +144,7 @@ class ContentRule(Rule):
                 words *= self.alone_share
             scores.append(words)
         start, end = _best_run(scores)
+        start, end = _grow(_Shapes(page, stats, lines), start, end)
         start, end = self._edges(page, stats, lines, start, end)
         menu = self._menus(page, stats, lines, start, end)
         for k, i in enumerate(lines):
@@ -163,28 +173,93 @@ class ContentRule(Rule):
     def _edges(
         self, page: Page, stats: list[LineStats | None], lines: list[int], start: int, end: int
     ) -> tuple[int, int]:
-        """Widen the run by its headline above and a short closing line or credit below."""
+        """Widen the grown run by its headline above and a credit line below."""
         if start > 0:
             head = stats[lines[start - 1]]
-            if head is not None and 3 <= head.words <= self.title_words and not _stops(head):
+            if head is not None and 3 <= head.words <= self.title_words and not head.ends:
                 start -= 1
-        if end + 1 < len(lines):
-            i = lines[end + 1]
-            tail = stats[i]
-            closing = tail is not None and tail.ends and tail.words >= 3
-            if closing or (self.trailer is not None and self.search(self.trailer, page, i)):
-                end += 1
+        below = end + 1
+        if below < len(lines) and self.trailer and self.search(self.trailer, page, lines[below]):
+            end = below
         return start, end
+
+
+SENTENCE, WORDY, CHROME = "S", "W", "C"
+
+
+def _shape(text: str, s: LineStats) -> str:
+    """How a line reads at the run's edge: a sentence, a few words without a stop, or chrome.
+
+    Chrome here is only what no article line looks like: one or two words without a
+    stop (menu items, labels, counters) or a link list printed on one line."""
+    if sum(text.count(mark) for mark in _LIST_MARKS) >= 2:
+        return CHROME
+    if s.ends and s.words >= 2:
+        return SENTENCE
+    if not s.ends and s.words >= 3:
+        return WORDY
+    return CHROME
+
+
+class _Shapes:
+    """Line shapes by position, worked out only for the lines the run's edges reach."""
+
+    def __init__(self, page: Page, stats: list[LineStats | None], lines: list[int]) -> None:
+        self.page, self.stats, self.lines = page, stats, lines
+        self.known: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, k: int) -> str:
+        if k not in self.known:
+            i = self.lines[k]
+            self.known[k] = _shape(self.page.texts[i], self.stats[i])  # type: ignore[arg-type]
+        return self.known[k]
+
+
+def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
+    """Extend the run over the article lines beside it, until chrome stops it.
+
+    Sentences join the run one by one. Lines without a final stop (sub-headings,
+    paragraphs whose stop the scraper lost) join as a block only when the block leads
+    on to a sentence (or, below the run, to the page's end): a list of teaser headlines
+    that ends in a menu stays outside."""
+    n = len(shapes)
+    k = end + 1
+    while k < n:
+        if shapes[k] == SENTENCE:
+            end = k
+            k += 1
+            continue
+        if shapes[k] != WORDY:
+            break
+        j = k
+        while j < n and shapes[j] == WORDY:
+            j += 1
+        if j < n and shapes[j] != SENTENCE:
+            break
+        end, k = j - 1, j
+    k = start - 1
+    while k >= 0:
+        if shapes[k] == SENTENCE:
+            start = k
+            k -= 1
+            continue
+        if shapes[k] != WORDY:
+            break
+        j = k
+        while j >= 0 and shapes[j] == WORDY:
+            j -= 1
+        if j < 0 or shapes[j] != SENTENCE:
+            break
+        start, k = j + 1, j
+    return start, end
 
 
 def _menu_item(text: str, s: LineStats, max_words: int) -> bool:
     """A menu or tag label: a few words, no digits, no sentence."""
     return s.words <= max_words and not s.ends and not any(c.isdigit() for c in text)
-
-
-def _stops(s: LineStats) -> bool:
-    """A line ending in a full stop reads as a sentence, not a headline."""
-    return s.ends
 
 
 def _best_run(scores: list[float]) -> tuple[int, int]:

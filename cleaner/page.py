@@ -39,6 +39,8 @@ class Memo:
         self.hits: dict[tuple[str, str | CharClass], set[int]] = {}
         #: original lines whose text changed since the scans above
         self.dirty: set[int] = set()
+        #: id(matcher) -> original lines that may match it, as they read when scanned
+        self.candidates: dict[int, set[int]] = {}
         self.prose: dict[str, int] = {}
         #: (id(matcher), text) -> the matcher's first span in that text, or None
         self.found: dict[tuple[int, str], Span | None] = {}
@@ -152,26 +154,14 @@ class Page:
             return _class_pattern(literal).search(folded) is not None
         return literal in folded
 
-    def _lines_with(self, literal: str | CharClass, fold: str, into: set[int]) -> None:
-        """Add the page lines holding ``literal`` to ``into``, reusing the run's scans."""
-        memo = self.memo
+    def _lines_with(self, literal: str | CharClass, fold: str) -> set[int]:
+        """Original lines holding ``literal`` when scanned (pages share the scans)."""
         key = (fold, literal)
-        hits = memo.hits.get(key)
+        hits = self.memo.hits.get(key)
         if hits is None:
-            # Scan this page; lines removed later never come back, and cut ones are dirty.
             origin = self.origin
-            memo.hits[key] = {origin[i] for i in self._scan(literal, fold)}
-            hits = memo.hits[key]
-        position = self._positions()
-        dirty = memo.dirty
-        for o in hits:
-            i = position.get(o)
-            if i is not None and o not in dirty:
-                into.add(i)
-        for o in dirty:
-            i = position.get(o)
-            if i is not None and self._holds(literal, fold, self.texts[i]):
-                into.add(i)
+            hits = self.memo.hits[key] = {origin[i] for i in self._scan(literal, fold)}
+        return hits
 
     def _positions(self) -> dict[int, int]:
         if self._position is None:
@@ -179,19 +169,39 @@ class Page:
         return self._position
 
     def candidates(self, matcher: Matcher) -> list[int]:
-        """Non-blank lines, in order, that ``matcher`` may match; no other line can match."""
+        """Non-blank lines, in order, that ``matcher`` may match; no other line can match.
+
+        Lines removed since a scan never come back, and lines cut since (dirty) are
+        read again, so a scan made on an earlier page of the run still holds.
+        """
         key = id(matcher)
         found = self._candidates.get(key)
-        if found is None:
-            plan = matcher.plan
-            if plan is None:
-                found = [i for i, b in enumerate(self.blank) if not b]
-            else:
-                lines: set[int] = set()
+        if found is not None:
+            return found
+        plan = matcher.plan
+        blank = self.blank
+        if plan is None:
+            found = [i for i, b in enumerate(blank) if not b]
+        else:
+            memo = self.memo
+            origins = memo.candidates.get(key)
+            if origins is None:
+                origins = set()
                 for fold, literals in plan:
                     for literal in literals:
-                        self._lines_with(literal, fold, lines)
-                blank = self.blank
-                found = sorted(i for i in lines if i < len(blank) and not blank[i])
-            self._candidates[key] = found
+                        origins |= self._lines_with(literal, fold)
+                memo.candidates[key] = origins
+            position = self._positions()
+            dirty = memo.dirty
+            lines = {position[o] for o in origins if o in position and o not in dirty}
+            for o in dirty:
+                i = position.get(o)
+                if i is not None and any(
+                    self._holds(literal, fold, self.texts[i])
+                    for fold, literals in plan
+                    for literal in literals
+                ):
+                    lines.add(i)
+            found = sorted(i for i in lines if not blank[i])
+        self._candidates[key] = found
         return found

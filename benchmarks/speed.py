@@ -2,7 +2,8 @@
 
 Builds a JSONL corpus by repeating the dev pages of ``../shared/benchdata`` to a given
 size, then times each measurement in a fresh child process (so peak memory is that
-run's own) and prints a markdown table.
+run's own) and prints a markdown table. Cleaning a corpus runs the real command,
+``cleaner clean CORPUS --jobs N --output-dir OUT``, as a user would.
 
     python benchmarks/speed.py              # 70 MB corpus
     python benchmarks/speed.py --size 20 --write benchmarks/SPEED.md
@@ -54,17 +55,6 @@ def build_corpus(path: Path, size: int) -> int:
 
 # ---- child side: one measurement per process ----
 
-def _child_clean(src: str, jobs: int) -> None:
-    sys.path.insert(0, str(ROOT))
-    import cleaner
-    from cleaner.parallel import jsonl_units
-    from cleaner.process import Options
-
-    engine = cleaner.engine()
-    with open(src, "rb") as rows, open(os.devnull, "wb") as out:
-        for unit in jsonl_units(engine, rows, Options(fmt="jsonl"), src, jobs):
-            out.write(unit.cleaned)
-
 
 def _child_passthrough(src: str) -> None:
     with open(src, "rb") as rows, open(os.devnull, "wb") as out:
@@ -110,9 +100,7 @@ def child(args: list[str]) -> None:
     """Run one measurement; print the seconds it took (page races: not counting loading)."""
     mode, *rest = args
     start = time.perf_counter()
-    if mode == "clean":
-        _child_clean(rest[0], int(rest[1]))
-    elif mode == "passthrough":
+    if mode == "passthrough":
         _child_passthrough(rest[0])
     elif mode == "trafilatura":
         start = time.perf_counter() - _child_trafilatura(int(rest[0]))
@@ -123,15 +111,55 @@ def child(args: list[str]) -> None:
 
 # ---- parent side ----
 
-def measure(*args: str) -> tuple[float, float]:
-    """Seconds and peak resident memory (MB) of one child run."""
-    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE)
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB, largest process) of one command."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{command} failed with {proc.returncode}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(*args: str) -> tuple[float, float]:
+    """Seconds (as the child reports them) and peak memory (MB) of one child run."""
+    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE)
     out = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"child {args} failed with {proc.returncode}")
     return float(out.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024
+
+
+def clean_cli(src: Path, jobs: int) -> tuple[float, float]:
+    """``cleaner clean SRC --jobs N --output-dir OUT``: seconds and peak memory (MB)."""
+    with tempfile.TemporaryDirectory(prefix="cleaner-out-") as out:
+        return _timed(
+            [
+                sys.executable,
+                "-m",
+                "cleaner.cli",
+                "clean",
+                str(src),
+                "--jobs",
+                str(jobs),
+                "--output-dir",
+                out,
+                "--quiet",
+            ]
+        )
+
+
+def _load() -> str:
+    try:
+        return "load average " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "load unknown"
 
 
 def _cpu() -> str:
@@ -151,8 +179,10 @@ def _versions() -> str:
     sys.path.insert(0, str(ROOT))
     import cleaner
 
-    return (f"Python {platform.python_version()}, cleaner {cleaner.__version__}, "
-            f"regex {regex.__version__}, trafilatura {trafilatura.__version__}")
+    return (
+        f"Python {platform.python_version()}, cleaner {cleaner.__version__}, "
+        f"regex {regex.__version__}, trafilatura {trafilatura.__version__}"
+    )
 
 
 def run(size_mb: float, base_mb: float, pages: int) -> str:
@@ -161,38 +191,67 @@ def run(size_mb: float, base_mb: float, pages: int) -> str:
         corpus = Path(tmp) / "corpus.jsonl"
         n = build_corpus(corpus, int(size_mb * MB))
         size = corpus.stat().st_size / MB
-        one, mem1 = measure("clean", str(corpus), "1")
-        two, mem2 = measure("clean", str(corpus), "2")
+        load_before = _load()
+        one, mem1 = clean_cli(corpus, 1)
+        two, mem2 = clean_cli(corpus, 2)
         floor, _ = measure("passthrough", str(corpus))
-        rows.append(("cleaner, one core", f"{size / one:.2f} MB/s",
-                     f"{size:.0f} MB, {n} rows in {one:.1f} s; target >= 15 MB/s"))
-        rows.append(("JSON read + write pass-through (floor)", f"{size / floor:.1f} MB/s",
-                     f"{floor:.1f} s"))
-        rows.append(("cleaner --jobs 2 vs --jobs 1", f"{one / two:.2f}x",
-                     f"{two:.1f} s vs {one:.1f} s; target >= 1.6x"))
-        rows.append((f"peak memory, {size:.0f} MB corpus", f"{max(mem1, mem2):.0f} MB",
-                     f"jobs 1: {mem1:.0f} MB, jobs 2: {mem2:.0f} MB (parent); target < 300 MB"))
+        rows.append(
+            (
+                "cleaner, one core",
+                f"{size / one:.2f} MB/s",
+                f"{size:.0f} MB, {n} rows in {one:.1f} s; target >= 15 MB/s",
+            )
+        )
+        rows.append(
+            ("JSON read + write pass-through (floor)", f"{size / floor:.1f} MB/s", f"{floor:.1f} s")
+        )
+        rows.append(
+            (
+                "cleaner --jobs 2 vs --jobs 1",
+                f"{one / two:.2f}x",
+                f"{two:.1f} s vs {one:.1f} s; target >= 1.6x",
+            )
+        )
+        rows.append(
+            (
+                f"peak memory, {size:.0f} MB corpus",
+                f"{max(mem1, mem2):.0f} MB",
+                f"jobs 1: {mem1:.0f} MB, jobs 2: {mem2:.0f} MB (largest process); target < 300 MB",
+            )
+        )
         times, mems = [], []
         for factor in (1, 4, 16):
             scaled = Path(tmp) / f"x{factor}.jsonl"
             build_corpus(scaled, int(base_mb * factor * MB))
-            seconds, mem = measure("clean", str(scaled), "1")
+            seconds, mem = clean_cli(scaled, 1)
             times.append(seconds)
             mems.append(mem)
             scaled.unlink()
         per = list(zip(times, (1, 4, 16), strict=True))
-        rows.append((f"time on 1x / 4x / 16x of {base_mb:g} MB",
-                     " / ".join(f"{t:.1f} s" for t in times),
-                     f"s per MB: {' / '.join(f'{t / (f * base_mb):.2f}' for t, f in per)}; "
-                     f"peak memory {' / '.join(f'{m:.0f}' for m in mems)} MB"))
+        rows.append(
+            (
+                f"time on 1x / 4x / 16x of {base_mb:g} MB",
+                " / ".join(f"{t:.1f} s" for t in times),
+                f"s per MB: {' / '.join(f'{t / (f * base_mb):.2f}' for t, f in per)}; "
+                f"peak memory {' / '.join(f'{m:.0f}' for m in mems)} MB",
+            )
+        )
     traf, _ = measure("trafilatura", str(pages))
     ours, _ = measure("cleaner-pages", str(pages))
-    rows.append((f"pages/s on {pages} pages: cleaner (text) vs trafilatura (HTML)",
-                 f"{pages / ours:.0f} vs {pages / traf:.1f}",
-                 f"{traf / ours:.0f}x; target >= 20x"))
+    rows.append(
+        (
+            f"pages/s on {pages} pages: cleaner (text) vs trafilatura (HTML)",
+            f"{pages / ours:.0f} vs {pages / traf:.1f}",
+            f"{traf / ours:.0f}x; target >= 20x",
+        )
+    )
     stamp = datetime.date.today().isoformat()
-    head = (f"Measured {stamp} on {os.cpu_count()} cores ({_cpu()}), {_versions()}; "
-            "full default rule set, text in.\n\n")
+    head = (
+        f"Measured {stamp} on {os.cpu_count()} cores ({_cpu()}), {_versions()}; "
+        "full default rule set, text in; corpus runs through `cleaner clean FILE --jobs N "
+        f"--output-dir OUT`. Machine {load_before} at the start, {_load()} at the end "
+        "(1, 5, 15 min).\n\n"
+    )
     table = ["| measurement | result | detail |", "|---|---|---|"]
     table += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return head + "\n".join(table) + "\n"

@@ -139,6 +139,83 @@ def _required(items: Any) -> frozenset[str | CharClass] | None:
     return max(options, key=_score) if options else None
 
 
+def _heads(items: Any) -> frozenset[str] | None:
+    """Non-empty strings one of which every match of the parsed sequence starts with."""
+    run: list[str] = []
+    for op, arg in items:
+        if op is not _sre.LITERAL:
+            break
+        run.append(chr(arg))
+    if run:
+        prefix = "".join(run)
+        rest = list(items)[len(run) :]
+        if rest and rest[0][0] in (_sre.BRANCH, _sre.SUBPATTERN):
+            tails = _heads(rest[:1])
+            if tails and len(tails) <= MAX_SET:
+                return frozenset(prefix + t for t in tails)
+        return frozenset([prefix])
+    if not items:
+        return None
+    op, arg = items[0]
+    if op is _sre.BRANCH:
+        branches = [_heads(b) for b in arg[1]]
+        if all(b is not None for b in branches):
+            return frozenset().union(*branches)  # type: ignore[arg-type]
+    elif op is _sre.SUBPATTERN and not arg[1] & _sre.SRE_FLAG_IGNORECASE:
+        return _heads(arg[3])
+    elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
+        return _heads(arg[2])
+    elif op is _sre.IN:
+        chars = _char_set(arg)
+        if chars and all(isinstance(c, str) for c in chars):
+            return chars  # type: ignore[return-value]
+    return None
+
+
+def _is_space_run(op: Any, arg: Any) -> bool:
+    """``\\s*`` or ``\\s+``."""
+    repeats = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None))
+    if op not in repeats:
+        return False
+    sub = list(arg[2])
+    return sub == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])]
+
+
+def line_heads(pattern: str) -> tuple[frozenset[str], bool] | None:
+    """For a pattern anchored at the line start (``^\\s*``), strings one of which the
+    line, less its leading white space, starts with; and whether the pattern turns on
+    case-insensitive matching itself. None for any other pattern.
+
+    Every character ``\\s`` matches is one ``str.lstrip`` strips, so a line the pattern
+    matches always shows one of these strings once stripped on the left.
+    """
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    items = list(parsed.data)
+    if not items or items[0] not in (
+        (_sre.AT, _sre.AT_BEGINNING),
+        (_sre.AT, _sre.AT_BEGINNING_STRING),
+    ):
+        return None
+    k = 1
+    while k < len(items) and _is_space_run(*items[k]):
+        k += 1
+    heads = _heads(items[k:])
+    if not heads or any(not h or h[0].isspace() for h in heads):
+        return None
+    return heads, bool(parsed.state.flags & _sre.SRE_FLAG_IGNORECASE)
+
+
+def _parse(pattern: str) -> Any:
+    """The stdlib parse of ``pattern`` (``\\p{..}`` read as ``\\w``), or None."""
+    analysed = regex.sub(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|\w)", r"\1\\w", pattern)
+    try:
+        return _sre_parse.parse(analysed, 0)
+    except Exception:  # noqa: BLE001 - anything the stdlib parser cannot read
+        return None
+
+
 def required_literals(pattern: str) -> tuple[frozenset[str | CharClass], bool] | None:
     """Literal strings one of which every match of ``pattern`` contains, and whether the
     pattern turns on case-insensitive matching itself; None when no such set is known.
@@ -147,10 +224,8 @@ def required_literals(pattern: str) -> tuple[frozenset[str | CharClass], bool] |
     own parser does not read (``regex``-only features) is simply tried on every line.
     ``\\p{..}`` classes are read as ``\\w``: any class works, as it breaks literal runs alike.
     """
-    analysed = regex.sub(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|\w)", r"\1\\w", pattern)
-    try:
-        parsed = _sre_parse.parse(analysed, 0)
-    except Exception:  # noqa: BLE001 - anything the stdlib parser cannot read
+    parsed = _parse(pattern)
+    if parsed is None:
         return None
     literals = _required(parsed.data)
     if not literals:
@@ -228,7 +303,9 @@ class Matcher:
 
         A list of (fold, literals): a line can match only if, folded the named way
         ("raw", "casefold" or "prefilter", see ``prefilter_fold``), it holds one of
-        the literals of some entry. None when some part may match without any literal.
+        the literals of some entry (a ``CharClass`` stands for any of its characters).
+        A fold name ending in "^" means more: the line, folded and stripped on the
+        left, starts with the literal. None when some part may match without any.
         """
         if self._plan is False:
             self._plan = self._build_plan()
@@ -238,13 +315,21 @@ class Matcher:
         fold = "casefold" if self.ignore_case else "raw"
         plan: Plan = []
         phrases = frozenset(p for p in self.phrases if p)  # "" matches only blank lines
-        if phrases:
-            plan.append((fold, phrases))
+        if phrases:  # a whole stripped line: it starts with the phrase
+            plan.append((fold + "^", phrases))
         if self.contains:
             if "" in self.contains:
                 return None
             plan.append((fold, frozenset(self.contains)))
         for pattern in self._sources:
+            heads = line_heads(pattern)
+            if heads is not None:
+                starts, inline_ignore_case = heads
+                if self.ignore_case or inline_ignore_case:
+                    plan.append(("prefilter^", frozenset(prefilter_fold(x) for x in starts)))
+                else:
+                    plan.append(("raw^", starts))
+                continue
             found = required_literals(pattern)
             if found is None:
                 return None

@@ -72,6 +72,7 @@ class Page:
         self.blank = [not t.strip() for t in texts]
         self._prose: list[int] | None = None
         self._docs: dict[str, tuple[str, list[int]]] = {}
+        self._heads: dict[str, tuple[list[str], dict[str, list[int]]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
 
@@ -123,8 +124,26 @@ class Page:
             self._docs[fold] = (doc, starts)
         return self._docs[fold]
 
+    def _head_index(self, fold: str) -> tuple[list[str], dict[str, list[int]]]:
+        """Every line folded and stripped on the left, and its lines by first two characters
+        (and by first character, for one-character literals)."""
+        if fold not in self._heads:
+            heads = [h.lstrip() for h in self._doc(fold)[0].split("\n")]
+            index: dict[str, list[int]] = {}
+            for i, h in enumerate(heads):
+                index.setdefault(h[:2], []).append(i)
+                if len(h) > 1:
+                    index.setdefault(h[:1], []).append(i)
+            self._heads[fold] = (heads, index)
+        return self._heads[fold]
+
     def _scan(self, literal: str | CharClass, fold: str) -> set[int]:
         """Page lines (not original ones) whose folded text holds ``literal``."""
+        if fold.endswith("^"):
+            heads, index = self._head_index(fold[:-1])
+            if len(literal) <= 2:
+                return set(index.get(literal, ()))  # type: ignore[arg-type]
+            return {i for i in index.get(literal[:2], ()) if heads[i].startswith(literal)}  # type: ignore[index, arg-type]
         doc, starts = self._doc(fold)
         last = len(starts) - 1
         into: set[int] = set()
@@ -149,6 +168,8 @@ class Page:
         return into
 
     def _holds(self, literal: str | CharClass, fold: str, text: str) -> bool:
+        if fold.endswith("^"):
+            return _FOLDS[fold[:-1]](text).lstrip().startswith(literal)  # type: ignore[arg-type]
         folded = _FOLDS[fold](text)
         if isinstance(literal, CharClass):
             return _class_pattern(literal).search(folded) is not None

@@ -118,3 +118,31 @@ def test_an_unwritable_cache_dir_only_costs_speed(tmp_path, monkeypatch):
     monkeypatch.setenv("CLEANER_CACHE_DIR", str(blocker / "sub"))
     assert cache.cached("rules", "k", lambda: [1]) == [1]
     assert not Path(blocker / "sub").exists()
+
+
+def test_white_space_the_pattern_skips_is_what_lstrip_strips():
+    """``^\\s*`` prefilters read lines stripped with ``str.lstrip``: it must strip every
+    character ``\\s`` matches, or a matching line could be missed."""
+    import sys
+
+    import regex
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert all(c.isspace() for c in regex.findall(r"\s", every))
+
+
+def test_line_heads_of_anchored_patterns():
+    from cleaner.matching import line_heads
+
+    heads, _ = line_heads(r"^\s*(?:Tags?|Topics|About(\s+Us)?)\s*:")
+    assert heads == {"Tag", "Topics", "About"}
+    assert line_heads(r"^\s*(?:Read|See)\s+(also|more)$")[0] == {"Read", "See"}
+    assert line_heads(r"^\s*(?:Next)?\s*»$") is None  # may start with white space or »
+    assert line_heads(r"Tags:") is None  # not anchored
+
+
+def test_phrases_and_heads_find_indented_lines():
+    page = Page(["  Source link", "Source linked", "x Source link", "\u00a0Source link"])
+    assert page.candidates(Matcher({"phrases": ["Source link"]})) == [0, 1, 3]
+    tags = Matcher({"regex": r"^\s*Tags?:", "ignore_case": True})
+    assert Page(["TAGS: a", " tag: b", "no tags: c"]).candidates(tags) == [0, 1]

@@ -108,3 +108,20 @@ def test_non_english_article_survives() -> None:
     ]
     kept, _ = _run(["Startseite", "Politik", "Wirtschaft", "Sport", "Kultur"] + article)
     assert kept == article
+
+
+def test_run_grows_over_a_sub_heading_and_short_closing_paragraph() -> None:
+    tail = ["What comes next", "Nobody answered.", "The work starts in March"]
+    kept, gone = _run(MENU + ARTICLE + tail)
+    assert kept == ARTICLE + tail
+    assert gone == MENU
+
+
+def test_teaser_headlines_that_end_in_a_menu_stay_outside() -> None:
+    teasers = [
+        "Local bakery wins national prize for its sourdough bread",
+        "Police close the high street after a water main bursts",
+    ]
+    kept, gone = _run(ARTICLE + teasers + MENU)
+    assert kept == ARTICLE
+    assert gone == teasers + MENU

@@ -35,13 +35,13 @@ class Memo:
     """Per-run knowledge keyed by original line number (``origin``) or by line text."""
 
     def __init__(self) -> None:
-        #: (fold, literal) -> original lines holding it, as they read when scanned
-        self.hits: dict[tuple[str, str | CharClass], set[int]] = {}
         #: original lines whose text changed since the scans above
         self.dirty: set[int] = set()
         #: id(matcher) -> original lines that may match it, as they read when scanned
         self.candidates: dict[int, set[int]] = {}
         self.prose: dict[str, int] = {}
+        #: line text -> its words joined by single spaces
+        self.norms: dict[str, str] = {}
         #: (id(matcher), text) -> the matcher's first span in that text, or None
         self.found: dict[tuple[int, str], Span | None] = {}
 
@@ -137,16 +137,10 @@ class Page:
             self._heads[fold] = (heads, index)
         return self._heads[fold]
 
-    def _scan(self, literal: str | CharClass, fold: str) -> set[int]:
-        """Page lines (not original ones) whose folded text holds ``literal``."""
-        if fold.endswith("^"):
-            heads, index = self._head_index(fold[:-1])
-            if len(literal) <= 2:
-                return set(index.get(literal, ()))  # type: ignore[arg-type]
-            return {i for i in index.get(literal[:2], ()) if heads[i].startswith(literal)}  # type: ignore[index, arg-type]
+    def _scan(self, literal: str | CharClass, fold: str, into: set[int]) -> None:
+        """Add the page lines whose folded text holds ``literal`` to ``into``."""
         doc, starts = self._doc(fold)
         last = len(starts) - 1
-        into: set[int] = set()
         if isinstance(literal, CharClass):
             search = _class_pattern(literal).search
             found = search(doc)
@@ -156,7 +150,7 @@ class Page:
                 if i + 1 >= last:
                     break
                 found = search(doc, starts[i + 1])
-            return into
+            return
         find = doc.find
         at = find(literal)
         while at >= 0:
@@ -165,7 +159,16 @@ class Page:
             if i + 1 >= last:
                 break
             at = find(literal, starts[i + 1])
-        return into
+
+    def _scan_heads(self, literals: frozenset[str], fold: str, into: set[int]) -> None:
+        """Add the page lines that, folded and stripped on the left, start with a literal."""
+        heads, index = self._head_index(fold)
+        get = index.get
+        for literal in literals:
+            if len(literal) <= 2:
+                into.update(get(literal, ()))
+            else:
+                into.update(i for i in get(literal[:2], ()) if heads[i].startswith(literal))
 
     def _holds(self, literal: str | CharClass, fold: str, text: str) -> bool:
         if fold.endswith("^"):
@@ -174,15 +177,6 @@ class Page:
         if isinstance(literal, CharClass):
             return _class_pattern(literal).search(folded) is not None
         return literal in folded
-
-    def _lines_with(self, literal: str | CharClass, fold: str) -> set[int]:
-        """Original lines holding ``literal`` when scanned (pages share the scans)."""
-        key = (fold, literal)
-        hits = self.memo.hits.get(key)
-        if hits is None:
-            origin = self.origin
-            hits = self.memo.hits[key] = {origin[i] for i in self._scan(literal, fold)}
-        return hits
 
     def _positions(self) -> dict[int, int]:
         if self._position is None:
@@ -207,11 +201,15 @@ class Page:
             memo = self.memo
             origins = memo.candidates.get(key)
             if origins is None:
-                origins = set()
+                scanned: set[int] = set()
                 for fold, literals in plan:
-                    for literal in literals:
-                        origins |= self._lines_with(literal, fold)
-                memo.candidates[key] = origins
+                    if fold.endswith("^"):
+                        self._scan_heads(literals, fold[:-1], scanned)  # type: ignore[arg-type]
+                    else:
+                        for literal in literals:
+                            self._scan(literal, fold, scanned)
+                origin = self.origin
+                origins = memo.candidates[key] = {origin[i] for i in scanned}
             position = self._positions()
             dirty = memo.dirty
             lines = {position[o] for o in origins if o in position and o not in dirty}

@@ -37,10 +37,17 @@ class DuplicateRule(Rule):
 
     def apply(self, page: Page) -> Iterator[Removal]:
         previous: str | None = None
+        norms = page.memo.norms
+        texts = page.texts
         for i in page.nonblank():
-            current = _norm(page.texts[i])
-            if previous is not None and self._repeats(current, previous) and (
-                self.match is None or self.matches(page, i)
+            text = texts[i]
+            current = norms.get(text)
+            if current is None:
+                current = norms[text] = _norm(text)
+            if (
+                previous is not None
+                and self._repeats(current, previous)
+                and (self.match is None or self.matches(page, i))
             ):
                 yield Removal(i, self.id)
             previous = current

@@ -4,10 +4,12 @@ Runs late, on the lines the other rules left. Every non-blank line gets a prose 
 from cheap measures: its length in words (characters for CJK), the share of its words
 that are stopwords of the page's language, and whether it ends a sentence. The main
 article is the run of lines with the highest total score (menus, teaser lists and
-footers cost points, paragraphs earn them), found in one pass. Inside the run short
-lines are headings, quotes and list items and stay; only long stretches of chrome go.
-Outside it, a line stays only when it is article prose standing right beside the run
-(a paragraph the run's edges missed); everything else there goes.
+footers cost points, paragraphs earn them), found in one pass. The run then grows over
+the article lines beside it that scored too little on their own (short sentences,
+sub-headings over their paragraph, paragraphs that lost their final stop, text in
+another language) until a line only chrome looks like stops it. Inside the run short
+lines are headings, quotes and list items and stay; only long stretches of menu items
+go. Everything outside the run goes.
 
     - id: content
       kind: content

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from cleaner.document import Line, join_lines, split_lines
 from cleaner.matching import Span
 from cleaner.page import Memo, Page
 from cleaner.rule import Rule, RuleTimeout, host_of
@@ -97,13 +96,13 @@ class Engine:
     def run(self, text: str, url: str | None = None, *, late: bool = True) -> Outcome:
         """Clean one page. ``late=False`` skips the late stage (the content detector):
         text an HTML extractor already cut down to the article gains nothing from it."""
-        lines = split_lines(text)
-        decisions = [LineDecision(i + 1, line.text) for i, line in enumerate(lines)]
+        texts, endings = _split(text)
+        decisions = [LineDecision(i + 1, t) for i, t in enumerate(texts)]
         early, late_rules = self.select(url, text)
         if not late:
             late_rules = []
-        current = [line.text for line in lines]  # current text of every line
-        alive = list(range(len(lines)))  # indices of lines still in the document
+        current = list(texts)  # current text of every line
+        alive = list(range(len(texts)))  # indices of lines still in the document
         timeouts: list[Timeout] = []
         disabled: set[str] = set()
         memo = Memo()
@@ -122,7 +121,9 @@ class Engine:
                     edits += changed
             if edits == before:
                 break
-        return Outcome(_assemble(lines, decisions, current), decisions, timeouts)
+        if not edits:
+            return Outcome(text, decisions, timeouts)
+        return Outcome(_assemble(texts, endings, decisions, current), decisions, timeouts)
 
     def _stage(
         self,
@@ -168,28 +169,46 @@ class Engine:
         return [i for i in alive if i not in gone], cuts + len(gone)
 
 
-def _assemble(lines: list[Line], decisions: list[LineDecision], current: list[str]) -> str:
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """``document.split_lines`` as two lists, texts and endings: the hot path's form."""
+    if not text:
+        return [], []
+    texts = text.split("\n")
+    last = texts.pop()
+    endings = ["\n"] * len(texts)
+    if "\r" in text:
+        for i, part in enumerate(texts):
+            if part.endswith("\r"):
+                texts[i] = part[:-1]
+                endings[i] = "\r\n"
+    if last:
+        texts.append(last)
+        endings.append("")
+    return texts, endings
+
+
+def _assemble(
+    texts: list[str], endings: list[str], decisions: list[LineDecision], current: list[str]
+) -> str:
     """Join the kept lines; collapse blank runs that removals left behind."""
-    if all(d.kept and not d.spans for d in decisions):
-        return join_lines(lines)
-    out: list[Line] = []
-    pending: list[Line] = []  # blank lines since the last kept text line
+    out: list[str] = []  # text and ending, alternately
+    pending: list[str] = []  # blank lines (text, ending) since the last kept text line
     removed_since = False
     seen_text = False
-    for line, decision in zip(lines, decisions, strict=True):
-        if not decision.kept:
+    for i, decision in enumerate(decisions):
+        if decision.rule_id is not None:
             removed_since = True
             continue
-        if not line.text.strip():
-            pending.append(line)
+        if not texts[i].strip():
+            pending += (texts[i], endings[i])
             continue
         if removed_since:
-            pending = pending[:1] if seen_text else []
-        out.extend(pending)
-        out.append(Line(current[decision.number - 1], line.ending))
+            pending = pending[:2] if seen_text else []
+        out += pending
+        out += (current[i], endings[i])
         pending, removed_since, seen_text = [], False, True
     if not removed_since:
-        out.extend(pending)
-    if out and lines and lines[-1].ending == "" and out[-1].ending:
-        out[-1] = Line(out[-1].text, "")
-    return join_lines(out)
+        out += pending
+    if out and texts and endings[-1] == "" and out[-1]:
+        out[-1] = ""
+    return "".join(out)

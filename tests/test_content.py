@@ -125,3 +125,14 @@ def test_teaser_headlines_that_end_in_a_menu_stay_outside() -> None:
     kept, gone = _run(ARTICLE + teasers + MENU)
     assert kept == ARTICLE
     assert gone == teasers + MENU
+
+
+def test_cut_short_and_doubled_teasers_are_not_prose() -> None:
+    from cleaner.kinds.content import _cut_short, _doubled
+
+    assert _cut_short("Hong Kong civilians step in to save students trapped in vi...")
+    assert _cut_short("Two people in China have been diagnosed with the plague,...")
+    assert not _cut_short("Ich bedanke mich für die Tipp-Provision von 2%…")
+    title = "The best Black Friday TV deals of 2019"
+    assert _doubled(f"{title} {title}")
+    assert not _doubled("It rained. It rained.")

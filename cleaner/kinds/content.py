@@ -69,7 +69,7 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
         if b:
             out.append(None)
             continue
-        ends = ends_sentence(text)
+        ends = ends_sentence(text) and not _cut_short(text)
         if any_cjk and not text.isascii():
             cjk = len(_CJK.findall(text))
             if cjk:
@@ -83,13 +83,31 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
     return out
 
 
+def _cut_short(text: str) -> bool:
+    """A teaser cut off by the page ("... trapped in vi...", "the plague,..."): its
+    dots end no sentence."""
+    tail = text.rstrip()
+    if not tail.endswith(("...", "…")):
+        return False
+    before = tail.rstrip(".…")[-1:]
+    return before == "," or before.isalpha()
+
+
+def _doubled(text: str) -> bool:
+    """A link printed twice on one line (its title, then the image's alt text)."""
+    half = len(text) // 2
+    left, right = text[:half].strip(), text[half:].strip()
+    return len(left) >= 20 and left == right and not ends_sentence(left)
+
+
 class ContentRule(Rule):
     kind = "content"
     needs_match = False
     late = True
     params = frozenset(
         {"min_words", "long_words", "min_density", "short_cost", "alone_words", "alone_share"}
-        | {"title_words", "trailer", "menu_lines", "menu_words"}
+        | {"title_words", "trailer", "menu_lines", "menu_words", "list_lines", "list_cost"}
+        | {"title_bonus"}
     )
 
     min_words: int = 8  # a line that ends a sentence with this many words is prose
@@ -102,6 +120,9 @@ class ContentRule(Rule):
     trailer: Matcher | None = None  # a credit line right below the run ("Reporting by ...")
     menu_lines: int = 5  # this many short lines in a row inside the run are a menu ...
     menu_words: int = 3  # ... when none has more words than this (0: never)
+    list_lines: int = 3  # this many non-prose lines in a row are a list of links ...
+    list_cost: float = 3.0  # ... and each costs the run this much, in words
+    title_bonus: int = 30  # what the page's title repeated as a headline earns, in words
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         self.min_words = positive_int(spec, "min_words", 8, minimum=1)
@@ -114,6 +135,9 @@ class ContentRule(Rule):
         self.trailer = matcher(spec, "trailer", timeout)
         self.menu_lines = positive_int(spec, "menu_lines", 5, minimum=1)
         self.menu_words = positive_int(spec, "menu_words", 3)
+        self.list_lines = positive_int(spec, "list_lines", 3, minimum=1)
+        self.list_cost = float(positive_int(spec, "list_cost", 3))
+        self.title_bonus = positive_int(spec, "title_bonus", 30)
 
     def is_prose(self, s: LineStats) -> bool:
         if s.density < self.min_density:
@@ -128,14 +152,18 @@ class ContentRule(Rule):
         keys = [page.texts[i].strip() for i in lines]
         copies = Counter(keys)
         repeated = [copies[key] > 1 for key in keys]
-        prose = [self.is_prose(stats[i]) for i in lines]  # type: ignore[arg-type]
+        prose = [
+            self.is_prose(stats[i]) and not _doubled(page.texts[i])  # type: ignore[arg-type]
+            for i in lines
+        ]
         if not any(prose):
             return
         scores = []
         last = len(lines) - 1
+        listed = _stretches(prose, self.list_lines)
         for k, i in enumerate(lines):
             if not prose[k]:
-                scores.append(-float(self.short_cost))
+                scores.append(-(self.list_cost if listed[k] else float(self.short_cost)))
                 continue
             if repeated[k]:  # prose printed twice on a page is a teaser or a summary
                 scores.append(0.0)
@@ -145,6 +173,11 @@ class ContentRule(Rule):
             if alone and words < self.alone_words:
                 words *= self.alone_share
             scores.append(words)
+        if self.title_bonus:
+            for k in _headlines(page, lines, self.title_words)[:1]:
+                lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
+                if lead is not None:  # the article's first paragraph, below byline and date
+                    scores[lead] += self.title_bonus
         start, end = _best_run(scores)
         start, end = _grow(_Shapes(page, stats, lines), start, end)
         start, end = self._edges(page, stats, lines, start, end)
@@ -262,6 +295,48 @@ def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
 def _menu_item(text: str, s: LineStats, max_words: int) -> bool:
     """A menu or tag label: a few words, no digits, no sentence."""
     return s.words <= max_words and not s.ends and not any(c.isdigit() for c in text)
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|:·•»]\s+")
+
+
+def _headlines(page: Page, lines: list[int], max_words: int) -> list[int]:
+    """Positions of the lines that repeat the page's title (its first line, without the
+    site name) as the article's headline: the article starts right there."""
+    first = page.texts[lines[0]].strip()
+    parts = _TITLE_SEPARATORS.split(first)
+    title = set(_WORD.findall(max(parts, key=len).lower()))
+    if not 3 <= len(title) <= max_words:
+        return []
+    out = []
+    for k in range(1, len(lines)):
+        text = page.texts[lines[k]]
+        if len(text) > 4 * len(first):
+            continue
+        words = set(_WORD.findall(text.lower()))
+        if len(words) >= 3 and len(words & title) >= 0.7 * len(words | title):
+            out.append(k)
+    return out
+
+
+def _stretches(prose: list[bool], min_lines: int) -> list[bool]:
+    """Which lines lie in a stretch of at least ``min_lines`` non-prose lines in a row.
+
+    Between an article's paragraphs stand single headings and quotes; a stretch of
+    headlines, menu items and dates is a list of links, and costs the run more."""
+    out = [False] * len(prose)
+    k = 0
+    while k < len(prose):
+        if prose[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(prose) and not prose[j]:
+            j += 1
+        if j - k >= min_lines:
+            out[k:j] = [True] * (j - k)
+        k = j
+    return out
 
 
 def _best_run(scores: list[float]) -> tuple[int, int]:

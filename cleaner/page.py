@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
+from typing import TypeVar
 
 import regex
 
@@ -24,6 +25,10 @@ _FOLDS: dict[str, Callable[[str], str]] = {
     "casefold": str.casefold,
     "prefilter": prefilter_fold,
 }
+
+
+T = TypeVar("T")
+_MISSING = object()
 
 
 @lru_cache(maxsize=64)
@@ -42,8 +47,18 @@ class Memo:
         self.prose: dict[str, int] = {}
         #: line text -> its words joined by single spaces
         self.norms: dict[str, str] = {}
+        self._per_text: dict[tuple[str, str], object] = {}
         #: (id(matcher), text) -> the matcher's first span in that text, or None
         self.found: dict[tuple[int, str], Span | None] = {}
+
+    def per_text(self, kind: str, text: str, compute: Callable[[str], T]) -> T:
+        """``compute(text)``, once per run for each ``kind`` and line text: for any
+        per-line measure that depends on the text alone (tokens, sentence ends)."""
+        key = (kind, text)
+        found = self._per_text.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._per_text[key] = compute(text)
+        return found  # type: ignore[return-value]
 
     def changed(self, origin: int) -> None:
         """Line ``origin`` was cut: its text no longer is what the scans read."""

@@ -146,3 +146,17 @@ def test_phrases_and_heads_find_indented_lines():
     assert page.candidates(Matcher({"phrases": ["Source link"]})) == [0, 1, 3]
     tags = Matcher({"regex": r"^\s*Tags?:", "ignore_case": True})
     assert Page(["TAGS: a", " tag: b", "no tags: c"]).candidates(tags) == [0, 1]
+
+
+def test_per_text_computes_once_per_text():
+    memo = Memo()
+    calls: list[str] = []
+
+    def words(text: str) -> int:
+        calls.append(text)
+        return len(text.split())
+
+    assert memo.per_text("words", "a b", words) == 2
+    assert memo.per_text("words", "a b", words) == 2
+    assert memo.per_text("other", "a b", words) == 2
+    assert calls == ["a b", "a b"]

@@ -11,6 +11,13 @@ another language) until a line only chrome looks like stops it. Inside the run s
 lines are headings, quotes and list items and stay; only long stretches of menu items
 go. Everything outside the run goes.
 
+Teasers cut off mid-word ("... trapped in vi...") or printed twice on one line (a link's
+title, then its image's alt text) are not prose, however long. Two knobs lean towards
+precision and cost some recall on lists inside articles, so the default pack leaves
+them off: ``list_cost`` (what each line of a stretch of ``list_lines`` non-prose lines
+costs) and ``title_bonus`` (what the first paragraph below a repeat of the page's title,
+its first line, earns).
+
     - id: content
       kind: content
       min_words: 8
@@ -122,7 +129,7 @@ class ContentRule(Rule):
     menu_words: int = 3  # ... when none has more words than this (0: never)
     list_lines: int = 3  # this many non-prose lines in a row are a list of links ...
     list_cost: float = 3.0  # ... and each costs the run this much, in words
-    title_bonus: int = 30  # what the page's title repeated as a headline earns, in words
+    title_bonus: int = 0  # what the page's title repeated as a headline earns, in words
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         self.min_words = positive_int(spec, "min_words", 8, minimum=1)
@@ -137,7 +144,7 @@ class ContentRule(Rule):
         self.menu_words = positive_int(spec, "menu_words", 3)
         self.list_lines = positive_int(spec, "list_lines", 3, minimum=1)
         self.list_cost = float(positive_int(spec, "list_cost", 3))
-        self.title_bonus = positive_int(spec, "title_bonus", 30)
+        self.title_bonus = positive_int(spec, "title_bonus", 0)
 
     def is_prose(self, s: LineStats) -> bool:
         if s.density < self.min_density:

@@ -139,8 +139,9 @@ def _required(items: Any) -> frozenset[str | CharClass] | None:
     return max(options, key=_score) if options else None
 
 
-def _heads(items: Any) -> frozenset[str] | None:
-    """Non-empty strings one of which every match of the parsed sequence starts with."""
+def _heads(items: Any) -> frozenset[str | CharClass] | None:
+    """Non-empty strings (or character classes) one of which every match of the parsed
+    sequence starts with."""
     run: list[str] = []
     for op, arg in items:
         if op is not _sre.LITERAL:
@@ -151,8 +152,8 @@ def _heads(items: Any) -> frozenset[str] | None:
         rest = list(items)[len(run) :]
         if rest and rest[0][0] in (_sre.BRANCH, _sre.SUBPATTERN):
             tails = _heads(rest[:1])
-            if tails and len(tails) <= MAX_SET:
-                return frozenset(prefix + t for t in tails)
+            if tails and len(tails) <= MAX_SET and all(isinstance(t, str) for t in tails):
+                return frozenset(prefix + t for t in tails)  # type: ignore[operator]
         return frozenset([prefix])
     if not items:
         return None
@@ -165,10 +166,12 @@ def _heads(items: Any) -> frozenset[str] | None:
         return _heads(arg[3])
     elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
         return _heads(arg[2])
+    elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):  # optional: its heads or what follows
+        inner, after = _heads(arg[2]), _heads(list(items)[1:])
+        if inner and after:
+            return inner | after
     elif op is _sre.IN:
-        chars = _char_set(arg)
-        if chars and all(isinstance(c, str) for c in chars):
-            return chars  # type: ignore[return-value]
+        return _char_set(arg)
     return None
 
 
@@ -181,7 +184,23 @@ def _is_space_run(op: Any, arg: Any) -> bool:
     return sub == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])]
 
 
-def line_heads(pattern: str) -> tuple[frozenset[str], bool] | None:
+def _anchored_heads(items: list[Any]) -> frozenset[str | CharClass] | None:
+    """Heads of a sequence that starts with ``^`` and optional white space."""
+    if not items or items[0] not in (
+        (_sre.AT, _sre.AT_BEGINNING),
+        (_sre.AT, _sre.AT_BEGINNING_STRING),
+    ):
+        return None
+    k = 1
+    while k < len(items) and _is_space_run(*items[k]):
+        k += 1
+    heads = _heads(items[k:])
+    if not heads or any(isinstance(h, str) and (not h or h[0].isspace()) for h in heads):
+        return None
+    return heads
+
+
+def line_heads(pattern: str) -> tuple[frozenset[str | CharClass], bool] | None:
     """For a pattern anchored at the line start (``^\\s*``), strings one of which the
     line, less its leading white space, starts with; and whether the pattern turns on
     case-insensitive matching itself. None for any other pattern.
@@ -193,16 +212,14 @@ def line_heads(pattern: str) -> tuple[frozenset[str], bool] | None:
     if parsed is None:
         return None
     items = list(parsed.data)
-    if not items or items[0] not in (
-        (_sre.AT, _sre.AT_BEGINNING),
-        (_sre.AT, _sre.AT_BEGINNING_STRING),
-    ):
-        return None
-    k = 1
-    while k < len(items) and _is_space_run(*items[k]):
-        k += 1
-    heads = _heads(items[k:])
-    if not heads or any(not h or h[0].isspace() for h in heads):
+    if len(items) == 1 and items[0][0] is _sre.BRANCH:  # ^a|^b: every branch anchored
+        branches = [_anchored_heads(list(b)) for b in items[0][1][1]]
+        if not all(branches):
+            return None
+        heads = frozenset().union(*branches)  # type: ignore[arg-type]
+    else:
+        heads = _anchored_heads(items)
+    if heads is None:
         return None
     return heads, bool(parsed.state.flags & _sre.SRE_FLAG_IGNORECASE)
 
@@ -326,7 +343,10 @@ class Matcher:
             if heads is not None:
                 starts, inline_ignore_case = heads
                 if self.ignore_case or inline_ignore_case:
-                    plan.append(("prefilter^", frozenset(prefilter_fold(x) for x in starts)))
+                    folded = frozenset(
+                        x if isinstance(x, CharClass) else prefilter_fold(x) for x in starts
+                    )
+                    plan.append(("prefilter^", folded))
                 else:
                     plan.append(("raw^", starts))
                 continue

@@ -140,15 +140,12 @@ class Page:
         return self._docs[fold]
 
     def _head_index(self, fold: str) -> tuple[list[str], dict[str, list[int]]]:
-        """Every line folded and stripped on the left, and its lines by first two characters
-        (and by first character, for one-character literals)."""
+        """Every line folded and stripped on the left, and its lines by first two characters."""
         if fold not in self._heads:
             heads = [h.lstrip() for h in self._doc(fold)[0].split("\n")]
             index: dict[str, list[int]] = {}
             for i, h in enumerate(heads):
                 index.setdefault(h[:2], []).append(i)
-                if len(h) > 1:
-                    index.setdefault(h[:1], []).append(i)
             self._heads[fold] = (heads, index)
         return self._heads[fold]
 
@@ -175,19 +172,25 @@ class Page:
                 break
             at = find(literal, starts[i + 1])
 
-    def _scan_heads(self, literals: frozenset[str], fold: str, into: set[int]) -> None:
+    def _scan_heads(self, literals: frozenset[str | CharClass], fold: str, into: set[int]) -> None:
         """Add the page lines that, folded and stripped on the left, start with a literal."""
         heads, index = self._head_index(fold)
         get = index.get
         for literal in literals:
-            if len(literal) <= 2:
-                into.update(get(literal, ()))
-            else:
+            if isinstance(literal, CharClass):
+                match = _class_pattern(literal).match
+                into.update(i for i, h in enumerate(heads) if match(h))
+            elif len(literal) >= 2:
                 into.update(i for i in get(literal[:2], ()) if heads[i].startswith(literal))
+            else:
+                into.update(i for i, h in enumerate(heads) if h.startswith(literal))
 
     def _holds(self, literal: str | CharClass, fold: str, text: str) -> bool:
         if fold.endswith("^"):
-            return _FOLDS[fold[:-1]](text).lstrip().startswith(literal)  # type: ignore[arg-type]
+            head = _FOLDS[fold[:-1]](text).lstrip()
+            if isinstance(literal, CharClass):
+                return _class_pattern(literal).match(head) is not None
+            return head.startswith(literal)
         folded = _FOLDS[fold](text)
         if isinstance(literal, CharClass):
             return _class_pattern(literal).search(folded) is not None
@@ -219,7 +222,7 @@ class Page:
                 scanned: set[int] = set()
                 for fold, literals in plan:
                     if fold.endswith("^"):
-                        self._scan_heads(literals, fold[:-1], scanned)  # type: ignore[arg-type]
+                        self._scan_heads(literals, fold[:-1], scanned)
                     else:
                         for literal in literals:
                             self._scan(literal, fold, scanned)

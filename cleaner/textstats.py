@@ -27,8 +27,14 @@ def ends_sentence(text: str) -> bool:
     """Whether the line ends a sentence (closing quotes and brackets allowed after the stop).
 
     String methods, not a regex: this runs on every line of every page."""
-    tail = text.rstrip().rstrip(_CLOSERS)
-    return bool(tail) and tail[-1] in _ENDERS
+    tail = text.rstrip().rstrip(_CLOSERS + "\ufe0f")
+    return bool(tail) and (tail[-1] in _ENDERS or _emoji(tail[-1]))
+
+
+def _emoji(char: str) -> bool:
+    """A pictograph: a blog sentence often ends with one instead of a stop."""
+    code = ord(char)
+    return 0x1F300 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF
 
 
 def is_prose(text: str) -> bool:

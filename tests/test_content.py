@@ -136,3 +136,11 @@ def test_cut_short_and_doubled_teasers_are_not_prose() -> None:
     title = "The best Black Friday TV deals of 2019"
     assert _doubled(f"{title} {title}")
     assert not _doubled("It rained. It rained.")
+
+
+def test_a_blog_sentence_may_end_in_an_emoji() -> None:
+    from cleaner.textstats import ends_sentence
+
+    assert ends_sentence("und das gefällt mir 😉")
+    assert ends_sentence("Bis bald ❤️")
+    assert not ends_sentence("Home")

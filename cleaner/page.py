@@ -87,7 +87,8 @@ class Page:
         self.blank = [not t.strip() for t in texts]
         self._prose: list[int] | None = None
         self._docs: dict[str, tuple[str, list[int]]] = {}
-        self._heads: dict[str, tuple[list[str], dict[str, list[int]]]] = {}
+        self._heads: dict[str, list[str]] = {}
+        self._indexes: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
 
@@ -139,15 +140,22 @@ class Page:
             self._docs[fold] = (doc, starts)
         return self._docs[fold]
 
-    def _head_index(self, fold: str) -> tuple[list[str], dict[str, list[int]]]:
-        """Every line folded and stripped on the left, and its lines by first two characters."""
-        if fold not in self._heads:
-            heads = [h.lstrip() for h in self._doc(fold)[0].split("\n")]
-            index: dict[str, list[int]] = {}
-            for i, h in enumerate(heads):
-                index.setdefault(h[:2], []).append(i)
-            self._heads[fold] = (heads, index)
-        return self._heads[fold]
+    def _heads_of(self, fold: str) -> list[str]:
+        """Every line folded and stripped on the left."""
+        heads = self._heads.get(fold)
+        if heads is None:
+            heads = self._heads[fold] = [h.lstrip() for h in self._doc(fold)[0].split("\n")]
+        return heads
+
+    def _head_index(self, fold: str, width: int) -> dict[str, list[int]]:
+        """Lines by the first ``width`` characters of their head (see ``_heads_of``)."""
+        key = (fold, width)
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = {}
+            for i, h in enumerate(self._heads_of(fold)):
+                index.setdefault(h[:width], []).append(i)
+        return index
 
     def _scan(self, literal: str | CharClass, fold: str, into: set[int]) -> None:
         """Add the page lines whose folded text holds ``literal`` to ``into``."""
@@ -174,16 +182,24 @@ class Page:
 
     def _scan_heads(self, literals: frozenset[str | CharClass], fold: str, into: set[int]) -> None:
         """Add the page lines that, folded and stripped on the left, start with a literal."""
-        heads, index = self._head_index(fold)
-        get = index.get
+        heads = self._heads_of(fold)
+        by_width: dict[int, dict[str, list[int]]] = {}
         for literal in literals:
-            if isinstance(literal, CharClass):
+            if isinstance(literal, CharClass):  # one character: test each distinct first one
                 match = _class_pattern(literal).match
-                into.update(i for i, h in enumerate(heads) if match(h))
-            elif len(literal) >= 2:
-                into.update(i for i in get(literal[:2], ()) if heads[i].startswith(literal))
+                for first, lines in self._head_index(fold, 1).items():
+                    if first and match(first):
+                        into.update(lines)
+                continue
+            width = min(len(literal), 3)
+            index = by_width.get(width)
+            if index is None:
+                index = by_width[width] = self._head_index(fold, width)
+            lines = index.get(literal[:width], ())
+            if len(literal) > width:
+                into.update(i for i in lines if heads[i].startswith(literal))
             else:
-                into.update(i for i, h in enumerate(heads) if h.startswith(literal))
+                into.update(lines)
 
     def _holds(self, literal: str | CharClass, fold: str, text: str) -> bool:
         if fold.endswith("^"):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cleaner.matching import Span
-from cleaner.page import Memo, Page
+from cleaner.page import HeadTable, Memo, Page
 from cleaner.rule import Rule, RuleTimeout, host_of
 
 MAX_PASSES = 4
@@ -80,6 +80,18 @@ class Engine:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self._selected: dict[tuple[bool, ...], tuple[list[Rule], list[Rule]]] = {}
+        self._table: HeadTable | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        # the table is keyed by the ids of this process's matcher objects
+        return {**self.__dict__, "_table": None}
+
+    @property
+    def table(self) -> HeadTable:
+        """Line-start literals of every rule's matchers, built on first use."""
+        if self._table is None:
+            self._table = HeadTable(m for r in self.rules for m in r.matchers())
+        return self._table
 
     def select(self, url: str | None, text: str) -> tuple[list[Rule], list[Rule]]:
         """The rules that apply to this page, split into the early and the late stage."""
@@ -105,7 +117,7 @@ class Engine:
         alive = list(range(len(texts)))  # indices of lines still in the document
         timeouts: list[Timeout] = []
         disabled: set[str] = set()
-        memo = Memo()
+        memo = Memo(self.table)
         # A stage changes nothing on a page it has already left unchanged: rules read
         # only the page, so a stage runs again only once the page has changed since.
         edits = 0  # lines removed or cut so far

@@ -10,7 +10,7 @@ A later page only re-reads the lines a rule has cut since (their text changed).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from typing import TypeVar
@@ -36,10 +36,40 @@ def _class_pattern(cls: CharClass) -> regex.Pattern[str]:
     return regex.compile(cls.pattern)
 
 
+class HeadTable:
+    """The line-start literals of many matchers, so one pass over a page's line heads
+    finds the candidate lines of all of them (instead of one lookup per literal)."""
+
+    def __init__(self, matchers: Iterable[Matcher]) -> None:
+        #: fold -> first one, two or three characters -> (id(matcher), literal)
+        self.starts: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        #: fold -> (id(matcher), character class)
+        self.classes: dict[str, list[tuple[int, CharClass]]] = {}
+        self.known: set[int] = set()
+        for matcher in matchers:
+            plan = matcher.plan
+            if plan is None or id(matcher) in self.known:
+                continue
+            self.known.add(id(matcher))
+            for fold, literals in plan:
+                if not fold.endswith("^"):
+                    continue
+                base = fold[:-1]
+                for literal in literals:
+                    if isinstance(literal, CharClass):
+                        self.classes.setdefault(base, []).append((id(matcher), literal))
+                    else:
+                        starts = self.starts.setdefault(base, {})
+                        starts.setdefault(literal[:3], []).append((id(matcher), literal))
+
+
 class Memo:
     """Per-run knowledge keyed by original line number (``origin``) or by line text."""
 
-    def __init__(self) -> None:
+    def __init__(self, table: HeadTable | None = None) -> None:
+        self.table = table
+        #: fold -> id(matcher) -> original lines whose head starts with one of its literals
+        self.heads: dict[str, dict[int, set[int]]] = {}
         #: original lines whose text changed since the scans above
         self.dirty: set[int] = set()
         #: id(matcher) -> original lines that may match it, as they read when scanned
@@ -180,6 +210,31 @@ class Page:
                 break
             at = find(literal, starts[i + 1])
 
+    def _all_heads(self, fold: str) -> dict[int, set[int]]:
+        """Original lines per matcher of the run's head table, scanned once per run."""
+        memo = self.memo
+        done = memo.heads.get(fold)
+        if done is None:
+            assert memo.table is not None
+            starts = memo.table.starts.get(fold, {})
+            classes = memo.table.classes.get(fold, [])
+            found: dict[int, set[int]] = {}
+            heads = self._heads_of(fold)
+            get = starts.get
+            for i, h in enumerate(heads):
+                for key in {h[:1], h[:2], h[:3]}:
+                    for matcher, literal in get(key, ()):
+                        if len(literal) <= 3 or h.startswith(literal):
+                            found.setdefault(matcher, set()).add(i)
+            if classes:
+                for first, lines in self._head_index(fold, 1).items():
+                    for matcher, cls in classes:
+                        if first and _class_pattern(cls).match(first):
+                            found.setdefault(matcher, set()).update(lines)
+            origin = self.origin
+            done = memo.heads[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
+        return done
+
     def _scan_heads(self, literals: frozenset[str | CharClass], fold: str, into: set[int]) -> None:
         """Add the page lines that, folded and stripped on the left, start with a literal."""
         heads = self._heads_of(fold)
@@ -236,14 +291,19 @@ class Page:
             origins = memo.candidates.get(key)
             if origins is None:
                 scanned: set[int] = set()
+                from_heads: set[int] = set()  # original lines
+                table = memo.table
+                batched = table is not None and key in table.known
                 for fold, literals in plan:
-                    if fold.endswith("^"):
+                    if fold.endswith("^") and batched:
+                        from_heads |= self._all_heads(fold[:-1]).get(key, set())
+                    elif fold.endswith("^"):
                         self._scan_heads(literals, fold[:-1], scanned)
                     else:
                         for literal in literals:
                             self._scan(literal, fold, scanned)
                 origin = self.origin
-                origins = memo.candidates[key] = {origin[i] for i in scanned}
+                origins = memo.candidates[key] = {origin[i] for i in scanned} | from_heads
             position = self._positions()
             dirty = memo.dirty
             lines = {position[o] for o in origins if o in position and o not in dirty}

@@ -92,6 +92,10 @@ class Rule:
     def apply(self, page: Page) -> Iterator[Removal]:
         raise NotImplementedError
 
+    def matchers(self) -> list[Matcher]:
+        """Every matcher the rule holds (its match and any kind-specific ones)."""
+        return [v for v in vars(self).values() if isinstance(v, Matcher)]
+
     def search(self, matcher: Matcher, page: Page, i: int) -> Span | None:
         try:
             return page.search(matcher, i)

@@ -144,3 +144,12 @@ def test_a_blog_sentence_may_end_in_an_emoji() -> None:
     assert ends_sentence("und das gefällt mir 😉")
     assert ends_sentence("Bis bald ❤️")
     assert not ends_sentence("Home")
+
+
+def test_title_case_headline_leading_a_teaser() -> None:
+    from cleaner.kinds.content import _title_case
+
+    assert _title_case("Police: 2 In Custody After Death Of Student A 24-year-old woman was held.")
+    assert _title_case("Michigan Couple Finds Newspapers Dating Back To 1940s During Renovation")
+    assert not _title_case("Berrien County Health Department officials said the victim died.")
+    assert not _title_case("It rained. The council met. In the end the vote passed.")

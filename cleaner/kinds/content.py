@@ -12,7 +12,9 @@ lines are headings, quotes and list items and stay; only long stretches of menu 
 go. Everything outside the run goes.
 
 Teasers cut off mid-word ("... trapped in vi...") or printed twice on one line (a link's
-title, then its image's alt text) are not prose, however long. Two knobs lean towards
+title, then its image's alt text) are not prose, however long; on English pages a line
+that opens with a Title Case headline is a teaser (headline and summary on one line) and
+earns what lone prose earns. Two knobs lean towards
 precision and cost some recall on lists inside articles, so the default pack leaves
 them off: ``list_cost`` (what each line of a stretch of ``list_lines`` non-prose lines
 costs) and ``title_bonus`` (what the first paragraph below a repeat of the page's title,
@@ -41,6 +43,7 @@ from cleaner.textstats import ends_sentence
 _WORD = re.compile(r"\w+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
 # the same scripts by their main blocks: a quick test whether a page holds any of them
+_ENGLISH = "English"  # the stoplist name of the language whose headlines are Title Case
 _CJK_BLOCKS = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # separators of a link list or breadcrumb printed on one line
 _LIST_MARKS = (" | ", " • ", " · ", " » ", " / ")
@@ -58,6 +61,7 @@ class LineStats:
     words: float  # words, or CJK characters / 2
     density: float  # share of tokens that are stopwords (1.0 on CJK lines)
     ends: bool
+    titled: bool = False  # starts with a Title Case headline (a teaser: headline + summary)
 
 
 def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
@@ -69,8 +73,10 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
     joined = "\n".join(t for t, b in zip(texts, blank, strict=True) if not b)
     any_cjk = not joined.isascii() and _CJK_BLOCKS.search(joined) is not None
     stop: frozenset[str] = frozenset()
+    english = False
     if not (any_cjk and language.is_cjk(joined)):
-        stop = language.stopwords(language.detect(w for ws in tokens for w in ws))
+        lang = language.detect(w for ws in tokens for w in ws)
+        stop, english = language.stopwords(lang), lang == _ENGLISH
     out: list[LineStats | None] = []
     for text, b, toks in zip(texts, blank, tokens, strict=True):
         if b:
@@ -86,8 +92,43 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
         n = len(toks)
         hits = sum(map(stop.__contains__, toks))
         density = (hits / n if n else 0.0) if stop else 1.0
-        out.append(LineStats(float(n), density, ends))
+        out.append(LineStats(float(n), density, ends, english and _title_case(text)))
     return out
+
+
+# the function words English Title Case capitalises and running prose does not
+_TITLED = frozenset(
+    {"of", "in", "to", "at", "for", "on", "by", "and", "or", "the", "a", "an", "with"}
+    | {"from", "after", "over", "into", "as", "is", "are", "be", "your", "our", "its"}
+    | {"his", "her", "their", "this", "that", "what", "how", "why", "who", "will", "can"}
+    | {"has", "have"}
+)
+
+
+def _title_case(text: str, reach: int = 12, run: int = 6) -> bool:
+    """Whether the line opens with a headline in Title Case ("Death Of A Student-Athlete
+    In Dearborn"): two capitalised function words among its first words, none after a
+    stop, or ``run`` capitalised words in a row. Running prose capitalises a function
+    word only to open a sentence, and names run three or four words long."""
+    found = 0
+    words = text.split(None, reach)[:reach]
+    row = 0
+    for word in words:
+        if word[:1].isupper():
+            row += 1
+            if row >= run:
+                return True
+        elif not word[:1].isdigit():
+            row = 0
+    previous = text[:1]
+    for word in words[1:]:
+        titled = word[:1].isupper() and word.lower().strip(",:;\"'") in _TITLED
+        if titled and not previous.endswith((".", "!", "?", ":", "\"", "”")):
+            found += 1
+            if found >= 2:
+                return True
+        previous = word
+    return False
 
 
 def _cut_short(text: str) -> bool:
@@ -177,7 +218,7 @@ class ContentRule(Rule):
                 continue
             words = stats[i].words  # type: ignore[union-attr]
             alone = not (k > 0 and prose[k - 1]) and not (k < last and prose[k + 1])
-            if alone and words < self.alone_words:
+            if (alone and words < self.alone_words) or stats[i].titled:  # type: ignore[union-attr]
                 words *= self.alone_share
             scores.append(words)
         if self.title_bonus:

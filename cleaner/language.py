@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
 
 import regex
 
@@ -22,27 +23,40 @@ _LETTER = regex.compile(r"\p{L}")
 CJK_SHARE = 0.3
 
 
-@dataclass(frozen=True)
-class Stoplists:
-    names: tuple[str, ...]
-    words: dict[str, frozenset[str]]
-    #: word -> [(language index, vote weight)]
-    votes: dict[str, tuple[tuple[int, float], ...]]
+def _stoplist_dir() -> Path:
+    """jusText's stoplists folder, found without importing jusText (and lxml with it)."""
+    spec = find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the content detector needs jusText's stoplists (pip install justext)")
+    return Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+
+
+def _read(path: Path) -> frozenset[str]:
+    return frozenset(w.lower() for w in path.read_text(encoding="utf-8").split() if w)
+
+
+Index = tuple[tuple[str, ...], dict[str, bytes]]
+
+
+def _build_index() -> Index:
+    """Language names, and for every stopword the indices of the lists that hold it."""
+    folder = _stoplist_dir()
+    names = tuple(sorted(p.stem for p in folder.glob("*.txt")))
+    holders: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        for word in _read(folder / f"{name}.txt"):
+            holders.setdefault(word, []).append(i)
+    return names, {w: bytes(ix) for w, ix in holders.items()}
 
 
 @lru_cache(maxsize=1)
-def stoplists() -> Stoplists:
-    """All jusText stoplists, lower-cased, loaded once per process."""
-    import justext
+def stoplist_index() -> Index:
+    """The vote index over all stoplists: built once, then read from the rules cache."""
+    from cleaner.cache import cached, key_of
 
-    names = tuple(sorted(justext.get_stoplists()))
-    words = {n: frozenset(w.lower() for w in justext.get_stoplist(n)) for n in names}
-    holders: dict[str, list[int]] = {}
-    for i, n in enumerate(names):
-        for w in words[n]:
-            holders.setdefault(w, []).append(i)
-    votes = {w: tuple((i, 1.0 / len(ix)) for i in ix) for w, ix in holders.items()}
-    return Stoplists(names, words, votes)
+    files = sorted(_stoplist_dir().glob("*.txt"))
+    stamp = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}".encode() for p in files]
+    return cached("stoplists", key_of(stamp), _build_index)
 
 
 def is_cjk(text: str) -> bool:
@@ -53,19 +67,23 @@ def is_cjk(text: str) -> bool:
 
 def detect(tokens: Iterable[str]) -> str | None:
     """The stoplist name that best fits lower-cased ``tokens``; None when none fits."""
-    lists = stoplists()
-    scores = [0.0] * len(lists.names)
+    names, holders = stoplist_index()
+    scores = [0.0] * len(names)
     for word, n in Counter(tokens).items():
-        for i, weight in lists.votes.get(word, ()):
-            scores[i] += n * weight
+        held = holders.get(word)
+        if held:
+            vote = n / len(held)
+            for i in held:
+                scores[i] += vote
     best = max(range(len(scores)), key=scores.__getitem__, default=None)
     if best is None or scores[best] <= 0:
         return None
-    return lists.names[best]
+    return names[best]
 
 
+@lru_cache(maxsize=8)
 def stopwords(language: str | None) -> frozenset[str]:
     """The stoplist of ``language`` (empty for None or an unknown name)."""
-    if language is None:
+    if language is None or language not in stoplist_index()[0]:
         return frozenset()
-    return stoplists().words.get(language, frozenset())
+    return _read(_stoplist_dir() / f"{language}.txt")

@@ -244,11 +244,23 @@ rules:
 
 
 def test_removal_that_brings_repeats_together_is_seen_on_the_next_pass(tmp_path: Path) -> None:
-    engine = engine_from(tmp_path, """
+    engine = engine_from(
+        tmp_path,
+        """
 rules:
   - {id: source, kind: line, match: {phrases: ["Source link"]}}
   - {id: dup, kind: duplicate}
-""")
+""",
+    )
     out = engine.run("a caption\n\nSource link\na caption\n").text
     assert out == "a caption\n"
     assert engine.run(out).text == out
+
+
+def test_block_ends_at_a_long_line_that_lost_its_final_stop(tmp_path: Path) -> None:
+    engine = engine_from(
+        tmp_path, 'rules: [{id: see-also, kind: block, match: {phrases: ["See also"]}}]'
+    )
+    paragraph = " ".join(["the council said the bridge would reopen"] * 3)  # 21 words, no stop
+    text = f"{PROSE}\nSee also\nA teaser title\n{paragraph}\n"
+    assert engine.run(text).text == f"{PROSE}\n{paragraph}\n"

@@ -6,7 +6,8 @@ first of:
 
 - a line matching ``end`` (kept, unless ``include_end: true``);
 - a line of running prose, when ``end_on_prose`` is true (the default): a list
-  of links does not hold full sentences, so prose means the article is back;
+  of links does not hold full sentences, so prose (or a line of 20 words or more,
+  a paragraph that lost its final stop) means the article is back;
 - ``max_lines`` non-blank lines (default 30; 0 drops the heading alone).
 
 ``above: N`` also drops the N non-blank lines right above the heading (a video
@@ -25,7 +26,10 @@ from typing import Any
 
 from cleaner.matching import Matcher
 from cleaner.rule import Page, Removal, Rule, boolean, matcher, positive_int
-from cleaner.textstats import is_prose
+from cleaner.textstats import is_prose, word_count
+
+#: a line this long is a paragraph even without its final stop: no teaser title runs so long
+PARAGRAPH_WORDS = 20
 
 
 class BlockRule(Rule):
@@ -70,9 +74,14 @@ class BlockRule(Rule):
                         yield Removal(j, self.id)
                         j += 1
                     break
-                if self.end_on_prose and is_prose(page.texts[j]):
+                if self.end_on_prose and _paragraph(page.texts[j]):
                     break
                 yield Removal(j, self.id)
                 taken += 1
                 j += 1
             i = max(j, i + 1)
+
+
+def _paragraph(text: str) -> bool:
+    """Running prose, or a line long enough to be a paragraph that lost its final stop."""
+    return is_prose(text) or word_count(text) >= PARAGRAPH_WORDS

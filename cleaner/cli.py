@@ -224,13 +224,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _other_error(exc: Exception, verbose: bool) -> int:
-    import click
-
-    if isinstance(exc, click.exceptions.Abort):
+    # typer ships its own copy of click: recognise its exceptions by what they offer
+    if isinstance(exc, typer.Abort):
         return 130
-    if isinstance(exc, click.ClickException):
-        exc.show()
-        return exc.exit_code
+    show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+    if callable(show) and isinstance(code, int):
+        show()
+        return code
     if isinstance(exc, OSError) and exc.filename:
         warn(f"{exc.filename}: {exc.strerror}")
         return 2

@@ -13,6 +13,7 @@ Patterns run with a per-match timeout so a catastrophic user pattern cannot hang
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -228,7 +229,11 @@ def _parse(pattern: str) -> Any:
     """The stdlib parse of ``pattern`` (``\\p{..}`` read as ``\\w``), or None."""
     analysed = regex.sub(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|\w)", r"\1\\w", pattern)
     try:
-        return _sre_parse.parse(analysed, 0)
+        with warnings.catch_warnings():
+            # a warning means the stdlib reads the pattern differently from ``regex``
+            # (POSIX classes such as [[:upper:]], nested sets): no prefilter then
+            warnings.simplefilter("error")
+            return _sre_parse.parse(analysed, 0)
     except Exception:  # noqa: BLE001 - anything the stdlib parser cannot read
         return None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -43,6 +44,12 @@ def _init(engine: Engine) -> None:
     _engine = engine
 
 
+def _init_worker(engine: Engine) -> None:
+    _init(engine)
+    # Ctrl-C is the parent's to handle: it stops the pool and removes its temporary files
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # fork starts fastest and needs no importable __main__; spawn where there is no fork
     methods = multiprocessing.get_all_start_methods()
@@ -60,7 +67,7 @@ def ordered_map(
         _init(engine)
         yield from map(func, items)
         return
-    with _context().Pool(jobs, initializer=_init, initargs=(engine,)) as pool:
+    with _context().Pool(jobs, initializer=_init_worker, initargs=(engine,)) as pool:
         pending: deque[Any] = deque()
         limit = jobs * IN_FLIGHT_PER_JOB
         for item in items:

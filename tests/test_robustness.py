@@ -268,3 +268,32 @@ def test_in_place_through_a_symlink_keeps_the_link(
     assert run_main(["clean", "-i", str(link)], monkeypatch).code == 0
     assert link.is_symlink()
     assert real.read_bytes() == EXPECTED
+
+
+def test_ctrl_c_with_worker_processes_exits_130_quietly(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text((json.dumps({"text": ARTICLE.decode()}) + "\n") * 20_000)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner.cli", "clean", str(rows), "-o", str(out), "-j", "2"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        preexec_fn=default_sigint,
+        start_new_session=True,
+    )
+    time.sleep(3)
+    os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole group
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the run finished before the interrupt arrived")
+    assert proc.returncode == 130
+    assert b"Traceback" not in err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_posix_class_pattern_is_not_prefiltered_wrongly(tmp_path: Path) -> None:
+    rules = tmp_path / "px.yaml"
+    rules.write_text("rules: [{id: caps, kind: line, match: {regex: '^[[:upper:]]+$'}}]\n")
+    result = run_cli("clean", "--no-default-rules", "--rules", str(rules), stdin=b"SPORT\nkept\n")
+    assert result.out == "kept\n"
+    assert "Warning" not in result.err

@@ -92,11 +92,22 @@ def clean(
         raise InputError("--in-place and --output-dir exclude each other")
     if jobs < 0:
         raise InputError("--jobs must be 0 (all cores) or more")
+    if not 0 < regex_timeout < float("inf"):
+        raise InputError("--regex-timeout must be a positive number of seconds")
     options = Options(
         fmt=fmt or "text", field=field_name, html=html, url=url, allow_empty=allow_empty
     )
     if scheduler is not None:
-        _on_cluster(paths, output_dir, scheduler, rules, no_default_rules, fmt, options)
+        _on_cluster(
+            paths,
+            output_dir,
+            scheduler,
+            rules,
+            no_default_rules,
+            fmt,
+            options,
+            check or diff or explain or in_place,
+        )
         return
     engine = build_engine(list(rules or []), no_default_rules, regex_timeout)
     mode = Mode(
@@ -147,10 +158,16 @@ def _on_cluster(
     no_default_rules: bool,
     fmt: str | None,
     options: Options,
+    local_only: bool,
 ) -> None:
     """``--scheduler``: clean into ``--output-dir`` on a Dask cluster."""
     if output_dir is None or paths == [STDIN]:
         raise InputError("--scheduler cleans files and directories into --output-dir")
+    if local_only:
+        raise InputError(
+            "--scheduler writes into --output-dir; it does not --check, "
+            "--diff, --explain or clean --in-place"
+        )
     try:
         from cleaner.cluster import clean_files_on_cluster
     except ImportError:

@@ -17,6 +17,7 @@ the results in input order, so the files are byte-identical to a local run.
 from __future__ import annotations
 
 import hashlib
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -25,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.engine import Engine
-from cleaner.inputs import is_gzip, open_binary, read_all, rows, walk
+from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows, walk
 from cleaner.loader import default_rules_dir, load_rules, rule_files
 from cleaner.parallel import chunks, jsonl_chunk
 from cleaner.process import Options, format_for, process_text
-from cleaner.textio import AtomicFile
+from cleaner.textio import AtomicFile, is_binary
 
 Bundle = tuple[tuple[str, str], ...]  # (relative name, file text) of every rule file
 
@@ -121,6 +122,9 @@ def clean_files_on_cluster(
         remote_bundle = client.scatter(bundle, broadcast=True)
         written: list[Path] = []
         for path, base in _inputs(paths):
+            if is_binary(peek(path)):
+                print(f"cleaner: {path}: binary file; skipped", file=sys.stderr)
+                continue
             opts = replace(base_opts, fmt=fmt or format_for(path.name))
             target = _target(path, base, out_dir, opts.fmt)
             _write(target, _run(client, remote_bundle, path, opts, max_pending), path)

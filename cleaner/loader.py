@@ -133,7 +133,11 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
         if unknown:
             raise SpecError(f"unknown key '{sorted(unknown)[0]}' for kind '{kind}'")
         rule_timeout = spec.get("timeout", timeout)
-        if not isinstance(rule_timeout, (int, float)) or rule_timeout <= 0:
+        if (
+            isinstance(rule_timeout, bool)
+            or not isinstance(rule_timeout, (int, float))
+            or not 0 < rule_timeout < float("inf")
+        ):
             raise SpecError("'timeout' must be a positive number of seconds")
         if cls.needs_match and "match" not in spec:
             raise SpecError(f"kind '{kind}' needs a 'match'")
@@ -152,9 +156,22 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
             line=line,
         )
         rule.configure(spec, rule_timeout)
+        if (
+            rule.match is not None
+            and rule.kind not in ("inline", "duplicate")
+            and _matches_empty(rule.match)
+        ):
+            raise SpecError("the match finds an empty string, so it would remove every line")
     except SpecError as exc:
         raise RuleError(path, line, rule_id, str(exc)) from None
     return rule
+
+
+def _matches_empty(match: Matcher) -> bool:
+    """Whether ``match`` matches the empty line (and so, inside, any line at all)."""
+    if "" in match.phrases or "" in match.contains:
+        return True
+    return any(p.search("") is not None for p in match.patterns)
 
 
 def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:

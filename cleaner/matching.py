@@ -308,7 +308,7 @@ class Matcher:
             for pattern in self._sources:
                 try:
                     compiled.append(regex.compile(pattern, self._flags))
-                except regex.error as exc:
+                except (regex.error, ValueError, KeyError, TypeError) as exc:
                     raise SpecError(f"regex {pattern!r} does not compile: {exc}") from None
             self._patterns = compiled
         return self._patterns

@@ -43,12 +43,19 @@ def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
 
 
 def unified_diff(name: str, before: list[bytes], after: list[bytes]) -> str:
-    old = b"".join(before).decode("utf-8", "replace").splitlines(keepends=True)
-    new = b"".join(after).decode("utf-8", "replace").splitlines(keepends=True)
+    # split on \n only, as the input was: U+2028 or a lone \r inside a line stays inside it
+    old = _lines(b"".join(before).decode("utf-8", "replace"))
+    new = _lines(b"".join(after).decode("utf-8", "replace"))
     lines = difflib.unified_diff(old, new, f"{name}\t(original)", f"{name}\t(cleaned)")
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )
+
+
+def _lines(text: str) -> list[str]:
+    parts = text.split("\n")
+    last = parts.pop()
+    return [p + "\n" for p in parts] + ([last] if last else [])
 
 
 def _read_and_clean(task: tuple[str, Options]) -> Unit | None:
@@ -181,7 +188,7 @@ class Run:
         """Clean files in order: runs of text files as pool batches, JSONL files streamed."""
         batch: list[tuple[Path, Path | None, Options]] = []
         for path, base, opts in files:
-            if opts.fmt == "html" and self.mode.in_place:
+            if (opts.fmt == "html" or opts.html) and self.mode.in_place:
                 raise InputError(f"{path}: --in-place cannot turn HTML into text; use --output-dir")
             if opts.fmt != "jsonl":
                 batch.append((path, base, opts))

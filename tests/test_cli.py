@@ -252,3 +252,28 @@ def test_console_script_is_installed() -> None:
         [str(exe), "clean", "-"], input=ARTICLE, capture_output=True, env=os.environ
     )
     assert proc.returncode == 0 and proc.stdout == EXPECTED
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--html", "--in-place"],
+        ["--regex-timeout", "0"],
+        ["--scheduler", "local", "--check", "--output-dir", "out"],
+    ],
+)
+def test_refused_combinations_touch_nothing(tmp_path: Path, args: list[str]) -> None:
+    path = tmp_path / "page.txt"
+    path.write_bytes((FIXTURES / "page.html").read_bytes())
+    result = run_cli("clean", *args, str(path), cwd=tmp_path)
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    assert path.read_bytes() == (FIXTURES / "page.html").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.txt"]
+
+
+def test_diff_splits_on_newline_only(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Kept line with a\u2028separator inside it.\nSource link\n")
+    result = run_cli("clean", "--diff", str(path))
+    assert " Kept line with a\u2028separator inside it.\n-Source link\n" in result.out

@@ -102,3 +102,30 @@ def test_rule_error_survives_pickling_to_worker_processes() -> None:
         "x",
         "r.yaml:3: rule 'x': bad regex",
     )
+
+
+@pytest.mark.parametrize(
+    ("match", "words"),
+    [
+        ("{regex: ''}", "empty string"),
+        ("{regex: '(x)?'}", "empty string"),
+        ("{phrases: ['']}", "empty string"),
+        ("{regex: '(?V1)x'}", "does not compile"),
+    ],
+)
+def test_match_that_would_remove_everything_or_cannot_compile(
+    tmp_path: Path, match: str, words: str
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(f"rules:\n  - id: all\n    kind: line\n    match: {match}\n")
+    with pytest.raises(RuleError, match=words) as caught:
+        load_rules([path])
+    assert (caught.value.line, caught.value.rule_id) == (2, "all")
+
+
+@pytest.mark.parametrize("timeout", [".nan", "true", "0", "-1", ".inf"])
+def test_bad_timeouts_are_rejected(tmp_path: Path, timeout: str) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(f"rules: [{{id: t, kind: line, timeout: {timeout}, match: {{regex: x}}}}]\n")
+    with pytest.raises(RuleError, match="timeout"):
+        load_rules([path])

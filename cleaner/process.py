@@ -56,6 +56,7 @@ class Unit:
     undecodable: bool = False
     emptied: bool = False  # every line would have gone; left as it was
     nothing_extracted: bool = False  # HTML with no main text
+    note: str = ""  # why a document that would change was left as it is
 
     @property
     def changed(self) -> bool:
@@ -127,8 +128,11 @@ def process_jsonl(
             yield Unit(number, raw, raw)
             continue
         text, undecodable = decode(stripped)
+        bom = number == 1 and text.startswith(BOM)
+        if bom:
+            text = text[1:]
         try:
-            row = json.loads(text)
+            row = json.loads(text, object_pairs_hook=_pairs)
         except json.JSONDecodeError as exc:
             raise _row_error(
                 name, number, f"malformed JSON ({exc.msg} at column {exc.colno})"
@@ -158,6 +162,29 @@ def process_jsonl(
             unit.emptied = True
             yield unit
             continue
+        if isinstance(row, _Duplicates):
+            unit.note = "duplicate keys; row left as it is"
+            yield unit
+            continue
         row[opts.field] = cleaned
-        unit.cleaned = encode(json.dumps(row, ensure_ascii=False)) + ending
+        try:
+            serialised = json.dumps(row, ensure_ascii=False, allow_nan=False)
+        except ValueError:
+            unit.note = "a number JSON cannot hold (NaN or infinity); row left as it is"
+            yield unit
+            continue
+        try:
+            data = encode(serialised)
+        except UnicodeEncodeError:  # a lone surrogate from a \uD83D escape: keep it escaped
+            data = json.dumps(row, allow_nan=False).encode("ascii")
+        unit.cleaned = (BOM.encode() if bom else b"") + data + ending
         yield unit
+
+
+class _Duplicates(dict):  # type: ignore[type-arg]
+    """A row with a key given twice: writing it back would drop one of them."""
+
+
+def _pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    row = dict(pairs)
+    return _Duplicates(row) if len(row) != len(pairs) else row

@@ -108,6 +108,8 @@ class Run:
                 f"{name}:{unit.line}: every line would be removed; left as it is "
                 "(--allow-empty to allow)"
             )
+        if unit.note:
+            warn(f"{name}:{unit.line}: {unit.note}")
         if unit.nothing_extracted:
             warn(f"{name}: no article text found in the HTML")
         if self.mode.explain and not unit.emptied:

@@ -297,3 +297,33 @@ def test_posix_class_pattern_is_not_prefiltered_wrongly(tmp_path: Path) -> None:
     result = run_cli("clean", "--no-default-rules", "--rules", str(rules), stdin=b"SPORT\nkept\n")
     assert result.out == "kept\n"
     assert "Warning" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("row", "note"),
+    [
+        (b'{"id": 1, "id": 2, "text": "Fine text stays here.\\nSource link"}', "duplicate keys"),
+        (b'{"text": "Fine text stays here.\\nSource link", "big": 1e400}', "NaN or infinity"),
+    ],
+)
+def test_jsonl_rows_that_cannot_be_written_back_are_left_as_they_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row: bytes, note: str
+) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(row + b"\n")
+    result = run_main(["clean", "-i", str(path)], monkeypatch)
+    assert result.code == 0
+    assert path.read_bytes() == row + b"\n"
+    assert f"{path}:1: " in result.err and note in result.err
+
+
+def test_jsonl_lone_surrogate_escape_and_bom(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rows.jsonl"
+    row = b'\xef\xbb\xbf{"text": "Broken emoji \\ud83d in a kept sentence.\\nSource link\\n"}\n'
+    path.write_bytes(row)
+    assert run_main(["clean", "-i", str(path)], monkeypatch).code == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert json.loads(data[3:]) == {"text": "Broken emoji \ud83d in a kept sentence.\n"}

@@ -130,9 +130,12 @@ def clean(
         raise InputError(
             "several files: use --in-place, --output-dir, --check, --diff or --explain"
         )
-    run.clean_files(
+    files = [
         (path, base, replace(options, fmt=fmt or format_for(path.name))) for path, base in found
-    )
+    ]
+    if mode.output_dir is not None:
+        files = _distinct_targets(run, files, mode.output_dir)
+    run.clean_files(files)
     run.finish(stats)
     if mode.in_place and run.written:
         if not quiet:
@@ -148,6 +151,32 @@ def clean(
             file=sys.stderr,
         )
         raise typer.Exit(1 if count else 0)
+
+
+def _distinct_targets(
+    run: Run, files: list[tuple[Path, Path | None, Options]], output_dir: Path
+) -> list[tuple[Path, Path | None, Options]]:
+    """Files whose --output-dir targets are all different and none of them the input.
+
+    Files already under the output directory (a previous run's output inside the input
+    tree) are not inputs.
+    """
+    out = output_dir.resolve()
+    seen: dict[Path, Path] = {}
+    kept = []
+    for path, base, opts in files:
+        source = path.resolve()
+        walked = base is not None and base.resolve() in out.parents
+        if walked and out in source.parents:
+            continue
+        target = run.target(path, base, opts).resolve()
+        if target == source:
+            raise InputError(f"{path}: --output-dir would overwrite the input; use --in-place")
+        if target in seen:
+            raise InputError(f"{seen[target]} and {path} would both be written to {target}")
+        seen[target] = path
+        kept.append((path, base, opts))
+    return kept
 
 
 def _on_cluster(

@@ -160,11 +160,11 @@ class Run:
 
     def _deliver(self, units: Iterable[Unit], path: Path, base: Path | None, opts: Options) -> None:
         if self.mode.in_place or self.mode.output_dir:
-            self._to_file(units, str(path), self._target(path, base, opts), path)
+            self._to_file(units, str(path), self.target(path, base, opts), path)
         else:
             self._to_stdout(units, str(path))
 
-    def _target(self, path: Path, base: Path | None, opts: Options) -> Path:
+    def target(self, path: Path, base: Path | None, opts: Options) -> Path:
         if self.mode.in_place or self.mode.output_dir is None:
             return path
         relative = path.relative_to(base) if base is not None else Path(path.name)

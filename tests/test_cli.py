@@ -277,3 +277,28 @@ def test_diff_splits_on_newline_only(tmp_path: Path) -> None:
     path.write_text("Kept line with a\u2028separator inside it.\nSource link\n")
     result = run_cli("clean", "--diff", str(path))
     assert " Kept line with a\u2028separator inside it.\n-Source link\n" in result.out
+
+
+def test_output_dir_collisions_and_self_overwrite_are_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    (corpus / "sub").mkdir(parents=True)
+    for name in ("a.txt", "sub/a.txt"):
+        (corpus / name).write_bytes(ARTICLE)
+    both = run_cli(
+        "clean", str(corpus / "a.txt"), str(corpus / "sub" / "a.txt"), "-o", str(tmp_path / "o")
+    )
+    assert both.code == 2 and "would both be written" in both.err
+    assert not (tmp_path / "o").exists()
+    same = run_cli("clean", str(corpus / "a.txt"), "-o", str(corpus))
+    assert same.code == 2 and "overwrite the input" in same.err
+    assert (corpus / "a.txt").read_bytes() == ARTICLE
+
+
+def test_output_dir_inside_the_input_is_not_read_again(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(ARTICLE)
+    for _ in range(2):
+        assert run_cli("clean", str(corpus), "-o", str(corpus / "out")).code == 0
+    written = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file())
+    assert written == ["a.txt", "out/a.txt"]

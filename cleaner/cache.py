@@ -59,18 +59,24 @@ def key_of(parts: Iterable[bytes]) -> str:
 
 
 def cached(kind: str, key: str, build: Callable[[], T]) -> T:
-    """The entry ``kind``/``key`` from disk, or ``build()`` (then stored for next time)."""
+    """The entry ``kind``/``key`` from disk, or ``build()`` (then stored for next time).
+
+    An entry must be the (kind, key, value) triple this function writes; anything else
+    found at the path is ignored and rebuilt.
+    """
     folder = cache_dir()
     if folder is None:
         return build()
     path = folder / f"{kind}-{key}.pickle"
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - the user's own cache directory
+            entry = pickle.load(fh)  # noqa: S301 - the user's own cache directory
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (kind, key):
+            return entry[2]  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - missing, truncated or stale: rebuild
         pass
     value = build()
-    _store(folder, path, kind, value)
+    _store(folder, path, kind, (kind, key, value))
     return value
 
 

@@ -63,6 +63,23 @@ class Unit:
         return self.cleaned != self.original
 
 
+def removals(outcome: Outcome, line: int | None) -> list[Removed]:
+    """Every removal in input order: whole lines, and spans cut from kept lines.
+
+    ``line`` pins them all to one line of the file (a JSONL row); None keeps each
+    line's own number.
+    """
+    out: list[Removed] = []
+    for d in outcome.decisions:
+        number = d.number if line is None else line
+        if not d.kept:
+            if d.text.strip():
+                out.append(Removed(number, d.rule_id or "", d.text))
+            continue
+        out.extend(Removed(number, rule_id, piece) for piece, rule_id in d.spans)
+    return out
+
+
 def _would_empty(text: str, cleaned: str) -> bool:
     return bool(text.strip()) and not cleaned.strip()
 
@@ -93,7 +110,7 @@ def process_text(engine: Engine, data: bytes, opts: Options) -> Unit:
         line=1,
         original=data,
         cleaned=data,
-        removed=[Removed(d.number, d.rule_id or "", d.text) for d in outcome.removed],
+        removed=removals(outcome, None),
         timeouts=outcome.timeouts,
         undecodable=undecodable,
     )
@@ -150,7 +167,7 @@ def process_jsonl(
             line=number,
             original=raw,
             cleaned=raw,
-            removed=[Removed(number, d.rule_id or "", d.text) for d in outcome.removed],
+            removed=removals(outcome, number),
             timeouts=[Timeout(t.rule_id, number) for t in outcome.timeouts],
             undecodable=undecodable,
         )

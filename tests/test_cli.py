@@ -302,3 +302,14 @@ def test_output_dir_inside_the_input_is_not_read_again(tmp_path: Path) -> None:
         assert run_cli("clean", str(corpus), "-o", str(corpus / "out")).code == 0
     written = sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file())
     assert written == ["a.txt", "out/a.txt"]
+
+
+def test_explain_and_stats_report_spans_cut_from_kept_lines(tmp_path: Path) -> None:
+    rules = tmp_path / "inline.yaml"
+    rules.write_text(r"rules: [{id: agency, kind: inline, match: {regex: '\s*\(AP\)'}}]" + "\n")
+    text = b"The minister resigned on Monday (AP)\n"
+    explain = run_cli("clean", "--no-default-rules", "--rules", str(rules), "--explain", stdin=text)
+    assert explain.out == "-:1: agency:  (AP)\n"
+    stats = run_cli("clean", "--no-default-rules", "--rules", str(rules), "--stats", stdin=text)
+    assert stats.out == "The minister resigned on Monday\n"
+    assert "  agency: 1" in stats.err.splitlines()

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.engine import Engine
-from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows, walk
+from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows
 from cleaner.loader import default_rules_dir, load_rules, rule_files
 from cleaner.parallel import chunks, jsonl_chunk
 from cleaner.process import Options, format_for, process_text
+from cleaner.run import inputs_with_bases
 from cleaner.textio import AtomicFile, is_binary
 
 Bundle = tuple[tuple[str, str], ...]  # (relative name, file text) of every rule file
@@ -121,7 +122,7 @@ def clean_files_on_cluster(
     try:
         remote_bundle = client.scatter(bundle, broadcast=True)
         written: list[Path] = []
-        for path, base in _inputs(paths):
+        for path, base in inputs_with_bases([str(p) for p in paths]):
             if is_binary(peek(path)):
                 print(f"cleaner: {path}: binary file; skipped", file=sys.stderr)
                 continue
@@ -134,14 +135,6 @@ def clean_files_on_cluster(
         if cluster is not None:
             client.close()
             cluster.close()
-
-
-def _inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, Path | None]]:
-    for raw in paths:
-        path = Path(raw)
-        base = path if path.is_dir() else None
-        for found in walk([path]):
-            yield found, base
 
 
 def _run(client: Any, bundle: Any, path: Path, opts: Options, max_pending: int) -> Iterator[bytes]:

@@ -2,44 +2,30 @@
 
 Only ``\\n`` ends a line: JSON strings may legally hold U+2028 and friends, and a
 scraped page may hold a lone ``\\r``; neither starts a new line here. A ``\\r``
-before the ``\\n`` belongs to the line ending, so CRLF files stay CRLF.
+before the ``\\n`` belongs to the line ending, so CRLF files stay CRLF. Lines come as
+two parallel lists, texts and endings: the form the engine's hot path wants.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of input: its text and the ending that followed it ("" on the last line)."""
-
-    text: str
-    ending: str
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
-
-def split_lines(text: str) -> list[Line]:
-    """Split ``text`` on ``\\n`` keeping each line's own ending (``\\n``, ``\\r\\n`` or "")."""
+def split(text: str) -> tuple[list[str], list[str]]:
+    """The lines of ``text`` and the ending of each (``\\n``, ``\\r\\n``, or "" at the end)."""
     if not text:
-        return []
-    parts = text.split("\n")
-    lines: list[Line] = []
-    last = len(parts) - 1
-    for i, part in enumerate(parts):
-        if i == last:
-            if part:
-                lines.append(Line(part, ""))
-            break
-        if part.endswith("\r"):
-            lines.append(Line(part[:-1], "\r\n"))
-        else:
-            lines.append(Line(part, "\n"))
-    return lines
+        return [], []
+    texts = text.split("\n")
+    last = texts.pop()
+    endings = ["\n"] * len(texts)
+    if "\r" in text:
+        for i, part in enumerate(texts):
+            if part.endswith("\r"):
+                texts[i] = part[:-1]
+                endings[i] = "\r\n"
+    if last:
+        texts.append(last)
+        endings.append("")
+    return texts, endings
 
 
-def join_lines(lines: list[Line]) -> str:
-    return "".join(line.text + line.ending for line in lines)
+def join(texts: list[str], endings: list[str]) -> str:
+    return "".join(t + e for t, e in zip(texts, endings, strict=True))

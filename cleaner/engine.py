@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cleaner.document import split
 from cleaner.matching import Span
 from cleaner.page import HeadTable, Memo, Page
 from cleaner.rule import Rule, RuleTimeout, host_of
@@ -108,7 +109,7 @@ class Engine:
     def run(self, text: str, url: str | None = None, *, late: bool = True) -> Outcome:
         """Clean one page. ``late=False`` skips the late stage (the content detector):
         text an HTML extractor already cut down to the article gains nothing from it."""
-        texts, endings = _split(text)
+        texts, endings = split(text)
         decisions = [LineDecision(i + 1, t) for i, t in enumerate(texts)]
         early, late_rules = self.select(url, text)
         if not late:
@@ -179,24 +180,6 @@ class Engine:
         if not gone:
             return alive, cuts
         return [i for i in alive if i not in gone], cuts + len(gone)
-
-
-def _split(text: str) -> tuple[list[str], list[str]]:
-    """``document.split_lines`` as two lists, texts and endings: the hot path's form."""
-    if not text:
-        return [], []
-    texts = text.split("\n")
-    last = texts.pop()
-    endings = ["\n"] * len(texts)
-    if "\r" in text:
-        for i, part in enumerate(texts):
-            if part.endswith("\r"):
-                texts[i] = part[:-1]
-                endings[i] = "\r\n"
-    if last:
-        texts.append(last)
-        endings.append("")
-    return texts, endings
 
 
 def _assemble(

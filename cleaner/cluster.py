@@ -30,7 +30,7 @@ from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows
 from cleaner.loader import default_rules_dir, load_rules, rule_files
 from cleaner.parallel import chunks, jsonl_chunk
 from cleaner.process import Options, format_for, process_text
-from cleaner.run import inputs_with_bases
+from cleaner.run import inputs_with_bases, output_path
 from cleaner.textio import AtomicFile, is_binary
 
 Bundle = tuple[tuple[str, str], ...]  # (relative name, file text) of every rule file
@@ -69,13 +69,6 @@ def _clean_text(bundle: Bundle, data: bytes, opts: Options) -> bytes:
 def _clean_rows(bundle: Bundle, first: int, chunk: list[bytes], opts: Options, name: str) -> bytes:
     units = jsonl_chunk(engine_from_bundle(bundle), first, chunk, opts, name)
     return b"".join(u.cleaned for u in units)
-
-
-def _target(path: Path, base: Path | None, output_dir: Path, fmt: str) -> Path:
-    relative = path.relative_to(base) if base is not None else Path(path.name)
-    if fmt == "html":
-        relative = relative.with_suffix(".txt")
-    return output_dir / relative
 
 
 def _write(target: Path, parts: Iterable[bytes], like: Path) -> None:
@@ -127,7 +120,7 @@ def clean_files_on_cluster(
                 print(f"cleaner: {path}: binary file; skipped", file=sys.stderr)
                 continue
             opts = replace(base_opts, fmt=fmt or format_for(path.name))
-            target = _target(path, base, out_dir, opts.fmt)
+            target = output_path(path, base, out_dir, opts.fmt)
             _write(target, _run(client, remote_bundle, path, opts, max_pending), path)
             written.append(target)
         return written

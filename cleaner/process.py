@@ -36,6 +36,11 @@ class Options:
     url: str | None = None
     allow_empty: bool = False
 
+    @property
+    def html_input(self) -> bool:
+        """Whether documents are HTML: an .html file, or --html on any input."""
+        return self.html or self.fmt == "html"
+
 
 @dataclass(frozen=True)
 class Removed:
@@ -88,7 +93,7 @@ def clean_document(
     engine: Engine, text: str, opts: Options, url: str | None
 ) -> tuple[str, Outcome]:
     """Clean one document's text (extracting it first when it is HTML)."""
-    html = opts.html or opts.fmt == "html"
+    html = opts.html_input
     if html:
         from cleaner.html import extract_text
 
@@ -105,7 +110,7 @@ def process_text(engine: Engine, data: bytes, opts: Options) -> Unit:
     bom = text.startswith(BOM)
     body = text[1:] if bom else text
     cleaned, outcome = clean_document(engine, body, opts, opts.url)
-    is_html = opts.html or opts.fmt == "html"
+    is_html = opts.html_input
     unit = Unit(
         line=1,
         original=data,

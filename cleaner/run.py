@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from cleaner import parallel
+from cleaner.document import split
 from cleaner.engine import Engine
 from cleaner.errors import InputError
 from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows, walk
@@ -44,18 +45,26 @@ def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
 
 def unified_diff(name: str, before: list[bytes], after: list[bytes]) -> str:
     # split on \n only, as the input was: U+2028 or a lone \r inside a line stays inside it
-    old = _lines(b"".join(before).decode("utf-8", "replace"))
-    new = _lines(b"".join(after).decode("utf-8", "replace"))
+    old = _lines(b"".join(before))
+    new = _lines(b"".join(after))
     lines = difflib.unified_diff(old, new, f"{name}\t(original)", f"{name}\t(cleaned)")
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )
 
 
-def _lines(text: str) -> list[str]:
-    parts = text.split("\n")
-    last = parts.pop()
-    return [p + "\n" for p in parts] + ([last] if last else [])
+def _lines(data: bytes) -> list[str]:
+    texts, endings = split(data.decode("utf-8", "replace"))
+    return [t + e for t, e in zip(texts, endings, strict=True)]
+
+
+def output_path(path: Path, base: Path | None, output_dir: Path, fmt: str) -> Path:
+    """Where ``--output-dir`` puts ``path``: its place under ``base`` (or its name), and
+    an HTML page becomes a .txt file."""
+    relative = path.relative_to(base) if base is not None else Path(path.name)
+    if fmt == "html":
+        relative = relative.with_suffix(".txt")
+    return output_dir / relative
 
 
 def _read_and_clean(task: tuple[str, Options]) -> Unit | None:
@@ -167,10 +176,7 @@ class Run:
     def target(self, path: Path, base: Path | None, opts: Options) -> Path:
         if self.mode.in_place or self.mode.output_dir is None:
             return path
-        relative = path.relative_to(base) if base is not None else Path(path.name)
-        if opts.fmt == "html":
-            relative = relative.with_suffix(".txt")
-        return self.mode.output_dir / relative
+        return output_path(path, base, self.mode.output_dir, opts.fmt)
 
     # --- inputs -----------------------------------------------------------------------
 
@@ -190,7 +196,7 @@ class Run:
         """Clean files in order: runs of text files as pool batches, JSONL files streamed."""
         batch: list[tuple[Path, Path | None, Options]] = []
         for path, base, opts in files:
-            if (opts.fmt == "html" or opts.html) and self.mode.in_place:
+            if opts.html_input and self.mode.in_place:
                 raise InputError(f"{path}: --in-place cannot turn HTML into text; use --output-dir")
             if opts.fmt != "jsonl":
                 batch.append((path, base, opts))

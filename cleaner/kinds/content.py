@@ -141,6 +141,12 @@ def _cut_short(text: str) -> bool:
     return before == "," or before.isalpha()
 
 
+def _ends_paragraph(text: str, s: LineStats) -> bool:
+    """Whether the line ends as a paragraph does: a sentence, or a colon leading into a
+    list or quote. A long teaser summary alone between headlines often has no stop."""
+    return s.ends or text.rstrip().endswith((":", "“", "«"))
+
+
 def _doubled(text: str) -> bool:
     """A link printed twice on one line (its title, then the image's alt text)."""
     half = len(text) // 2
@@ -208,7 +214,8 @@ class ContentRule(Rule):
             return
         scores = []
         last = len(lines) - 1
-        listed = _stretches(prose, self.list_lines)
+        intro = [page.texts[i].rstrip().endswith(":") for i in lines]
+        listed = _stretches(prose, self.list_lines, intro)
         for k, i in enumerate(lines):
             if not prose[k]:
                 scores.append(-(self.list_cost if listed[k] else float(self.short_cost)))
@@ -216,9 +223,12 @@ class ContentRule(Rule):
             if repeated[k]:  # prose printed twice on a page is a teaser or a summary
                 scores.append(0.0)
                 continue
-            words = stats[i].words  # type: ignore[union-attr]
+            st = stats[i]
+            assert st is not None
+            words = st.words
             alone = not (k > 0 and prose[k - 1]) and not (k < last and prose[k + 1])
-            if (alone and words < self.alone_words) or stats[i].titled:  # type: ignore[union-attr]
+            lone = alone and (words < self.alone_words or not _ends_paragraph(page.texts[i], st))
+            if lone or st.titled:
                 words *= self.alone_share
             scores.append(words)
         if self.title_bonus:
@@ -367,11 +377,13 @@ def _headlines(page: Page, lines: list[int], max_words: int) -> list[int]:
     return out
 
 
-def _stretches(prose: list[bool], min_lines: int) -> list[bool]:
+def _stretches(prose: list[bool], min_lines: int, intro: list[bool]) -> list[bool]:
     """Which lines lie in a stretch of at least ``min_lines`` non-prose lines in a row.
 
     Between an article's paragraphs stand single headings and quotes; a stretch of
-    headlines, menu items and dates is a list of links, and costs the run more."""
+    headlines, menu items and dates is a list of links, and costs the run more. The
+    lines after one that ends in a colon ("Here are the highlights:") are the list it
+    introduces, the article's own: they cost no more than a heading."""
     out = [False] * len(prose)
     k = 0
     while k < len(prose):
@@ -381,8 +393,9 @@ def _stretches(prose: list[bool], min_lines: int) -> list[bool]:
         j = k
         while j < len(prose) and not prose[j]:
             j += 1
-        if j - k >= min_lines:
-            out[k:j] = [True] * (j - k)
+        introduced = next((m for m in range(k - 1, j) if m >= 0 and intro[m]), j - 1)
+        if introduced + 1 - k >= min_lines:
+            out[k : introduced + 1] = [True] * (introduced + 1 - k)
         k = j
     return out
 

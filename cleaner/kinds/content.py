@@ -75,7 +75,7 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
     stop: frozenset[str] = frozenset()
     english = False
     if not (any_cjk and language.is_cjk(joined)):
-        lang = language.detect(w for ws in tokens for w in ws)
+        lang = language.detect(_sentence_words(texts, tokens))
         stop, english = language.stopwords(lang), lang == _ENGLISH
     out: list[LineStats | None] = []
     for text, b, toks in zip(texts, blank, tokens, strict=True):
@@ -94,6 +94,19 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
         density = (hits / n if n else 0.0) if stop else 1.0
         out.append(LineStats(float(n), density, ends, english and _title_case(text)))
     return out
+
+
+def _sentence_words(texts: list[str], tokens: list[list[str]], enough: int = 50) -> list[str]:
+    """The words that tell the page's language: those of its sentences, when it has
+    enough of them. Menus, date archives and link lists vote for whatever language
+    their abbreviations happen to be stopwords of ("Mar", "May", "Jun")."""
+    words = [
+        w
+        for t, ws in zip(texts, tokens, strict=True)
+        if len(ws) >= 6 and ends_sentence(t)
+        for w in ws
+    ]
+    return words if len(words) >= enough else [w for ws in tokens for w in ws]
 
 
 # the function words English Title Case capitalises and running prose does not
@@ -123,7 +136,7 @@ def _title_case(text: str, reach: int = 12, run: int = 6) -> bool:
     previous = text[:1]
     for word in words[1:]:
         titled = word[:1].isupper() and word.lower().strip(",:;\"'") in _TITLED
-        if titled and not previous.endswith((".", "!", "?", ":", "\"", "”")):
+        if titled and not previous.endswith((".", "!", "?", ":", '"', "”")):
             found += 1
             if found >= 2:
                 return True

@@ -153,3 +153,37 @@ def test_title_case_headline_leading_a_teaser() -> None:
     assert _title_case("Michigan Couple Finds Newspapers Dating Back To 1940s During Renovation")
     assert not _title_case("Berrien County Health Department officials said the victim died.")
     assert not _title_case("It rained. The council met. In the end the vote passed.")
+
+
+def test_run_never_spans_a_boundary_line() -> None:
+    """Teaser paragraphs below a rights notice would win the run over the article's
+    top when the notice is only blank space; as a boundary it ends the article."""
+    from cleaner.kinds.line import LineRule
+    from cleaner.matching import Matcher
+
+    rights = LineRule(id="rights", match=Matcher({"regex": "All rights reserved"}), boundary=True)
+    teasers = [
+        "Elsewhere in the city, a new library opened its doors to readers on Saturday "
+        "morning after three years of building work and many delays.",
+        "Two schools in the north of the county will merge next year, the education "
+        "board said in a statement that parents received on Friday.",
+    ]
+    page = ARTICLE + ["© 2019 Example Inc. All rights reserved."] + teasers
+    outcome = Engine([rights, _rule()]).run("\n".join(page) + "\n")
+    gone = {d.text: d.rule_id for d in outcome.decisions if not d.kept}
+    assert all(line not in gone for line in ARTICLE)
+    assert all(gone.get(line) == "content" for line in teasers)
+    # without the boundary the teasers join the run
+    plain = LineRule(id="rights", match=Matcher({"regex": "All rights reserved"}))
+    outcome = Engine([plain, _rule()]).run("\n".join(page) + "\n")
+    assert all(d.kept for d in outcome.decisions if d.text in teasers)
+
+
+def test_language_is_told_from_sentences_not_date_archives() -> None:
+    from cleaner.kinds.content import measure
+
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    archive = " / ".join(f"{m} {y}" for y in range(2008, 2023) for m in months)
+    english = "The mayor said the vote showed that the council could still agree on this."
+    stats = measure([archive] + [english] * 6, [False] * 7)
+    assert stats[1] is not None and stats[1].density >= 0.3  # English stopwords, not Occitan

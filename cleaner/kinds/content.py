@@ -28,6 +28,7 @@ its first line, earns).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -249,9 +250,12 @@ class ContentRule(Rule):
                 lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
                 if lead is not None:  # the article's first paragraph, below byline and date
                     scores[lead] += self.title_bonus
-        start, end = _best_run(scores)
-        start, end = _grow(_Shapes(page, stats, lines), start, end)
-        start, end = self._edges(page, stats, lines, start, end)
+        segment = _segments(page, lines)
+        start, end = _best_run(scores, segment)
+        lo = segment.index(segment[start])
+        hi = len(segment) - 1 - segment[::-1].index(segment[start])
+        start, end = _grow(_Shapes(page, stats, lines), start, end, lo, hi)
+        start, end = self._edges(page, stats, lines, start, end, lo, hi)
         menu = self._menus(page, stats, lines, start, end)
         for k, i in enumerate(lines):
             if start <= k <= end and k not in menu:
@@ -277,15 +281,22 @@ class ContentRule(Rule):
         return out
 
     def _edges(
-        self, page: Page, stats: list[LineStats | None], lines: list[int], start: int, end: int
+        self,
+        page: Page,
+        stats: list[LineStats | None],
+        lines: list[int],
+        start: int,
+        end: int,
+        lo: int,
+        hi: int,
     ) -> tuple[int, int]:
         """Widen the grown run by its headline above and a credit line below."""
-        if start > 0:
+        if start > lo:
             head = stats[lines[start - 1]]
             if head is not None and 3 <= head.words <= self.title_words and not head.ends:
                 start -= 1
         below = end + 1
-        if below < len(lines) and self.trailer and self.search(self.trailer, page, lines[below]):
+        if below <= hi and self.trailer and self.search(self.trailer, page, lines[below]):
             end = below
         return start, end
 
@@ -324,14 +335,15 @@ class _Shapes:
         return self.known[k]
 
 
-def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
-    """Extend the run over the article lines beside it, until chrome stops it.
+def _grow(shapes: _Shapes, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """Extend the run over the article lines beside it (within ``lo``..``hi``), until
+    chrome stops it.
 
     Sentences join the run one by one. Lines without a final stop (sub-headings,
     paragraphs whose stop the scraper lost) join as a block only when the block leads
     on to a sentence (or, below the run, to the page's end): a list of teaser headlines
     that ends in a menu stays outside."""
-    n = len(shapes)
+    n = hi + 1
     k = end + 1
     while k < n:
         if shapes[k] == SENTENCE:
@@ -347,7 +359,7 @@ def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
             break
         end, k = j - 1, j
     k = start - 1
-    while k >= 0:
+    while k >= lo:
         if shapes[k] == SENTENCE:
             start = k
             k -= 1
@@ -355,9 +367,9 @@ def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
         if shapes[k] != WORDY:
             break
         j = k
-        while j >= 0 and shapes[j] == WORDY:
+        while j >= lo and shapes[j] == WORDY:
             j -= 1
-        if j < 0 or shapes[j] != SENTENCE:
+        if j < lo or shapes[j] != SENTENCE:
             break
         start, k = j + 1, j
     return start, end
@@ -413,12 +425,22 @@ def _stretches(prose: list[bool], min_lines: int, intro: list[bool]) -> list[boo
     return out
 
 
-def _best_run(scores: list[float]) -> tuple[int, int]:
-    """The (first, last) index of the contiguous run with the highest sum (Kadane)."""
+def _segments(page: Page, lines: list[int]) -> list[int]:
+    """For every line, the number of article edges (lines removed by a boundary rule,
+    such as a copyright line) above it: a run never spans two segments."""
+    if not page.edges:
+        return [0] * len(lines)
+    edges = sorted(page.edges)
+    return [bisect_left(edges, page.origin[i]) for i in lines]
+
+
+def _best_run(scores: list[float], segment: list[int]) -> tuple[int, int]:
+    """The (first, last) index of the contiguous run with the highest sum (Kadane) that
+    lies within one segment."""
     best, best_span = float("-inf"), (0, 0)
     total, begin = 0.0, 0
     for k, s in enumerate(scores):
-        if total <= 0:
+        if total <= 0 or segment[k] != segment[k - 1]:
             total, begin = s, k
         else:
             total += s

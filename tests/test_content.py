@@ -187,3 +187,20 @@ def test_language_is_told_from_sentences_not_date_archives() -> None:
     english = "The mayor said the vote showed that the council could still agree on this."
     stats = measure([archive] + [english] * 6, [False] * 7)
     assert stats[1] is not None and stats[1].density >= 0.3  # English stopwords, not Occitan
+
+
+def test_cut_off_teasers_earn_nothing_but_a_stylistic_ellipsis_does() -> None:
+    teasers = [
+        f"Story {n}: officials in the northern district said on Monday that the new "
+        "rules for parking near the schools would be reviewed once the council had..."
+        for n in range(6)
+    ]
+    musing = (
+        "Nobody on the council expected the vote to be close, and yet it was, and "
+        "some members are still wondering how it came to that..."
+    )
+    article = ARTICLE[:3] + [musing] + ARTICLE[3:]
+    kept, gone = _run(MENU + article + ["More from the city desk"] + teasers + MENU)
+    assert musing in kept
+    assert all(line in kept for line in ARTICLE)
+    assert all(line in gone for line in teasers)

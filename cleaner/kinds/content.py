@@ -228,13 +228,14 @@ class ContentRule(Rule):
             return
         scores = []
         last = len(lines) - 1
+        teaser = _cut_teasers(page, lines, prose)
         intro = [page.texts[i].rstrip().endswith(":") for i in lines]
         listed = _stretches(prose, self.list_lines, intro)
         for k, i in enumerate(lines):
             if not prose[k]:
                 scores.append(-(self.list_cost if listed[k] else float(self.short_cost)))
                 continue
-            if repeated[k]:  # prose printed twice on a page is a teaser or a summary
+            if repeated[k] or teaser[k]:
                 scores.append(0.0)
                 continue
             st = stats[i]
@@ -400,6 +401,19 @@ def _headlines(page: Page, lines: list[int], max_words: int) -> list[int]:
         if len(words) >= 3 and len(words & title) >= 0.7 * len(words | title):
             out.append(k)
     return out
+
+
+def _cut_teasers(page: Page, lines: list[int], prose: list[bool]) -> list[bool]:
+    """Prose lines cut off by the page ("... may soon...") with no whole paragraph on
+    either side: a list of teasers. A paragraph that ends in a stylistic ellipsis, or
+    an article's last paragraph cut off by a paywall, stands beside whole ones."""
+    cut = [p and _cut_short(page.texts[i]) for p, i in zip(prose, lines, strict=True)]
+    whole = [p and not c for p, c in zip(prose, cut, strict=True)]
+    last = len(lines) - 1
+    return [
+        c and not (k > 0 and whole[k - 1]) and not (k < last and whole[k + 1])
+        for k, c in enumerate(cut)
+    ]
 
 
 def _stretches(prose: list[bool], min_lines: int, intro: list[bool]) -> list[bool]:

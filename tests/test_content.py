@@ -168,12 +168,16 @@ def test_run_never_spans_a_boundary_line() -> None:
         "Two schools in the north of the county will merge next year, the education "
         "board said in a statement that parents received on Friday.",
     ]
-    page = ARTICLE + ["© 2019 Example Inc. All rights reserved."] + teasers
+    page = ARTICLE + ["© 2019 Example Inc. All rights reserved.", "More stories"] + teasers
     outcome = Engine([rights, _rule()]).run("\n".join(page) + "\n")
     gone = {d.text: d.rule_id for d in outcome.decisions if not d.kept}
     assert all(line not in gone for line in ARTICLE)
     assert all(gone.get(line) == "content" for line in teasers)
-    # without the boundary the teasers join the run
+    # without the boundary the teasers join the run; nor is a notice with a sentence
+    # right below it an edge: it stands inside the text
+    inside = ARTICLE[:3] + ["© 2019 Example Inc. All rights reserved."] + ARTICLE[3:]
+    outcome = Engine([rights, _rule()]).run("\n".join(inside) + "\n")
+    assert all(d.kept for d in outcome.decisions if d.text in ARTICLE)
     plain = LineRule(id="rights", match=Matcher({"regex": "All rights reserved"}))
     outcome = Engine([plain, _rule()]).run("\n".join(page) + "\n")
     assert all(d.kept for d in outcome.decisions if d.text in teasers)

@@ -251,7 +251,7 @@ class ContentRule(Rule):
                 lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
                 if lead is not None:  # the article's first paragraph, below byline and date
                     scores[lead] += self.title_bonus
-        segment = _segments(page, lines)
+        segment = _segments(page, stats, lines)
         start, end = _best_run(scores, segment)
         lo = segment.index(segment[start])
         hi = len(segment) - 1 - segment[::-1].index(segment[start])
@@ -439,13 +439,21 @@ def _stretches(prose: list[bool], min_lines: int, intro: list[bool]) -> list[boo
     return out
 
 
-def _segments(page: Page, lines: list[int]) -> list[int]:
-    """For every line, the number of article edges (lines removed by a boundary rule,
-    such as a copyright line) above it: a run never spans two segments."""
+def _segments(page: Page, stats: list[LineStats | None], lines: list[int]) -> list[int]:
+    """For every line, the number of article edges above it: a run never spans two
+    segments. An edge is a line a boundary rule removed (a rights notice) with chrome
+    right below it (menu items, labels); a notice followed by a sentence or a heading
+    stands inside the text."""
+    out = [0] * len(lines)
     if not page.edges:
-        return [0] * len(lines)
+        return out
     edges = sorted(page.edges)
-    return [bisect_left(edges, page.origin[i]) for i in lines]
+    segment = 0
+    for k, i in enumerate(lines):
+        if k and bisect_left(edges, page.origin[i]) > bisect_left(edges, page.origin[lines[k - 1]]):
+            segment += _shape(page.texts[i], stats[i]) == CHROME  # type: ignore[arg-type]
+        out[k] = segment
+    return out
 
 
 def _best_run(scores: list[float], segment: list[int]) -> tuple[int, int]:

@@ -243,7 +243,9 @@ class ContentRule(Rule):
             words = st.words
             alone = not (k > 0 and prose[k - 1]) and not (k < last and prose[k + 1])
             lone = alone and (words < self.alone_words or not _ends_paragraph(page.texts[i], st))
-            if lone or st.titled:
+            if st.titled:
+                words = 0.0
+            elif lone:
                 words *= self.alone_share
             scores.append(words)
         if self.title_bonus:

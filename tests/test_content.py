@@ -208,3 +208,19 @@ def test_cut_off_teasers_earn_nothing_but_a_stylistic_ellipsis_does() -> None:
     assert musing in kept
     assert all(line in kept for line in ARTICLE)
     assert all(line in gone for line in teasers)
+
+
+def test_hard_wrapped_paragraphs_are_judged_whole() -> None:
+    wrapped = [
+        "Advice came to the editor in the summer of that year, when the module",
+        "shipped as part of a minor release. A few weeks later, a colleague",
+        "wrote up a simple example that added a check to the commit commands",
+        "of the time, to create a directory if one did not exist yet.",
+        "",
+        "This was such a neat trick that all of us in the lab adopted it, and",
+        "stray lock files lying around in the working directory became history",
+        "within a month or two of the release.",
+    ]
+    kept, gone = _run(MENU + [""] + wrapped + [""] + MENU)
+    assert all(line in kept for line in wrapped if line)
+    assert all(line in gone for line in MENU)

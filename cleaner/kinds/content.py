@@ -213,8 +213,9 @@ class ContentRule(Rule):
         return (s.ends and s.words >= self.min_words) or s.words >= self.long_words
 
     def apply(self, page: Page) -> Iterator[Removal]:
-        stats = measure(list(page.texts), page.blank)
-        lines = [i for i, s in enumerate(stats) if s is not None]
+        own = measure(list(page.texts), page.blank)
+        lines = [i for i, s in enumerate(own) if s is not None]
+        stats = _unwrap(page, own, lines)
         if not lines:
             return
         keys = [page.texts[i].strip() for i in lines]
@@ -247,7 +248,8 @@ class ContentRule(Rule):
                 words = 0.0
             elif lone:
                 words *= self.alone_share
-            scores.append(words)
+            # a hard-wrapped paragraph is judged whole; each of its lines earns its share
+            scores.append(words * own[i].words / st.words if st is not own[i] else words)  # type: ignore[union-attr]
         if self.title_bonus:
             for k in _headlines(page, lines, self.title_words)[:1]:
                 lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
@@ -403,6 +405,41 @@ def _headlines(page: Page, lines: list[int], max_words: int) -> list[int]:
         if len(words) >= 3 and len(words & title) >= 0.7 * len(words | title):
             out.append(k)
     return out
+
+
+def _unwrap(page: Page, stats: list[LineStats | None], lines: list[int]) -> list[LineStats | None]:
+    """Stats that judge a hard-wrapped paragraph (text broken into lines of about 70
+    characters, as plain-text pages and mail archives print it) as one paragraph: every
+    line of it gets the stats of the whole. A line wraps into the next when it is long,
+    ends no sentence, and the next line, right below it, goes on in lower case."""
+    out = list(stats)
+    k = 0
+    while k < len(lines):
+        j = k
+        while (
+            j + 1 < len(lines)
+            and lines[j + 1] == lines[j] + 1
+            and _wraps(page.texts[lines[j]], page.texts[lines[j + 1]])
+        ):
+            j += 1
+        if j > k:
+            group = [stats[i] for i in lines[k : j + 1]]
+            words = sum(s.words for s in group)  # type: ignore[union-attr]
+            whole = LineStats(
+                words,
+                sum(s.density * s.words for s in group) / words if words else 0.0,  # type: ignore[union-attr]
+                group[-1].ends,  # type: ignore[union-attr]
+                group[0].titled,  # type: ignore[union-attr]
+            )
+            for i in lines[k : j + 1]:
+                out[i] = whole
+        k = j + 1
+    return out
+
+
+def _wraps(text: str, following: str) -> bool:
+    line = text.rstrip()
+    return 45 <= len(line) <= 100 and following[:1].islower() and not ends_sentence(line)
 
 
 def _cut_teasers(page: Page, lines: list[int], prose: list[bool]) -> list[bool]:

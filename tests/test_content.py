@@ -224,3 +224,15 @@ def test_hard_wrapped_paragraphs_are_judged_whole() -> None:
     kept, gone = _run(MENU + [""] + wrapped + [""] + MENU)
     assert all(line in kept for line in wrapped if line)
     assert all(line in gone for line in MENU)
+
+
+def test_a_headline_printed_again_with_its_summary_earns_nothing() -> None:
+    headline = "Local bakery wins national prize for its sourdough"
+    teaser = (
+        f"{headline} The owners said the recipe came from a grandmother who baked "
+        "bread in the same street for more than forty years before them."
+    )
+    page = [headline, "Share"] + ARTICLE + ["More stories", teaser, "Home", "Contact"]
+    kept, gone = _run(page)
+    assert teaser in gone
+    assert all(line in kept for line in ARTICLE)

@@ -221,6 +221,10 @@ class ContentRule(Rule):
         keys = [page.texts[i].strip() for i in lines]
         copies = Counter(keys)
         repeated = [copies[key] > 1 for key in keys]
+        heads = {key for key in copies if 4 <= len(key.split()) <= 20}
+        repeated = [
+            r or _opens_with(key, heads) for r, key in zip(repeated, keys, strict=True)
+        ]
         prose = [
             self.is_prose(stats[i]) and not _doubled(page.texts[i])  # type: ignore[arg-type]
             for i in lines
@@ -405,6 +409,13 @@ def _headlines(page: Page, lines: list[int], max_words: int) -> list[int]:
         if len(words) >= 3 and len(words & title) >= 0.7 * len(words | title):
             out.append(k)
     return out
+
+
+def _opens_with(text: str, heads: set[str]) -> bool:
+    """Whether ``text`` opens with another line of the page, four to twenty words long
+    (a headline printed alone and again with its summary)."""
+    words = text.split()
+    return any(" ".join(words[:n]) in heads for n in range(4, min(20, len(words) - 1) + 1))
 
 
 def _unwrap(page: Page, stats: list[LineStats | None], lines: list[int]) -> list[LineStats | None]:

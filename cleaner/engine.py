@@ -124,6 +124,7 @@ class Engine:
         timeouts: list[Timeout] = []
         disabled: set[str] = set()
         memo = Memo(self.table)
+        edges: set[int] = set()  # lines removed by boundary rules
         # A stage changes nothing on a page it has already left unchanged: rules read
         # only the page, so a stage runs again only once the page has changed since.
         edits = 0  # lines removed or cut so far
@@ -134,7 +135,7 @@ class Engine:
                 if stage and ran_at[number] != edits:
                     ran_at[number] = edits  # the page as this stage saw it
                     alive, changed = self._stage(
-                        stage, alive, current, decisions, timeouts, disabled, memo
+                        stage, alive, current, decisions, timeouts, disabled, memo, edges
                     )
                     edits += changed
             if edits == before:
@@ -152,9 +153,10 @@ class Engine:
         timeouts: list[Timeout],
         disabled: set[str],
         memo: Memo,
+        edges: set[int],
     ) -> tuple[list[int], int]:
         """Run one stage; return the lines still alive and how many edits it made."""
-        page = Page([current[i] for i in alive], alive, memo)
+        page = Page([current[i] for i in alive], alive, memo, frozenset(edges))
         gone: set[int] = set()
         cuts = 0
         for rule in rules:
@@ -169,6 +171,8 @@ class Engine:
                     if removal.spans is None:
                         decision.rule_id = rule.id
                         gone.add(index)
+                        if rule.boundary:
+                            edges.add(index)
                         continue
                     remaining, pieces = _cut(current[index], removal.spans)
                     if not remaining.strip():

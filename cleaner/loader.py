@@ -21,9 +21,12 @@ from cleaner.cache import cached, key_of
 from cleaner.errors import RuleError
 from cleaner.kinds import KINDS
 from cleaner.matching import DEFAULT_TIMEOUT, Matcher, SpecError
-from cleaner.rule import Rule, Scope
+from cleaner.rule import Rule, Scope, boolean
 
-COMMON_KEYS = {"id", "kind", "description", "match", "examples", "sites", "detect", "timeout"}
+COMMON_KEYS = {
+    *("id", "kind", "description", "match", "examples", "sites", "detect", "timeout"),
+    "boundary",
+}
 FILE_KEYS = {"rules", "sites", "detect", "description", "input"}
 INPUTS = ("html",)
 RULE_SUFFIXES = (".yaml", ".yml")
@@ -167,6 +170,7 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
             keep_examples=keep,
             path=path,
             line=line,
+            boundary=boolean(spec, "boundary", False),
         )
         rule.configure(spec, rule_timeout)
         if (

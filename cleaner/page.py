@@ -110,9 +110,12 @@ class Page:
         texts: Sequence[str],
         origin: Sequence[int] | None = None,
         memo: Memo | None = None,
+        edges: frozenset[int] = frozenset(),
     ) -> None:
         self.texts = texts
         self.origin = origin if origin is not None else range(len(texts))
+        #: input line numbers of removed lines that mark an edge of the article
+        self.edges = edges
         self.memo = memo if memo is not None else Memo()
         self.blank = [not t.strip() for t in texts]
         self._prose: list[int] | None = None

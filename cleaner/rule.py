@@ -88,6 +88,9 @@ class Rule:
     keep_examples: tuple[str, ...] = ()
     path: str = ""
     line: int = 0
+    #: what the rule removes marks an edge of the article ("All rights reserved"): the
+    #: content detector never keeps a run of lines across it
+    boundary: bool = False
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         """Read kind-specific keys from ``spec``; raise SpecError on bad values."""

@@ -153,3 +153,86 @@ def test_title_case_headline_leading_a_teaser() -> None:
     assert _title_case("Michigan Couple Finds Newspapers Dating Back To 1940s During Renovation")
     assert not _title_case("Berrien County Health Department officials said the victim died.")
     assert not _title_case("It rained. The council met. In the end the vote passed.")
+
+
+def test_run_never_spans_a_boundary_line() -> None:
+    """Teaser paragraphs below a rights notice would win the run over the article's
+    top when the notice is only blank space; as a boundary it ends the article."""
+    from cleaner.kinds.line import LineRule
+    from cleaner.matching import Matcher
+
+    rights = LineRule(id="rights", match=Matcher({"regex": "All rights reserved"}), boundary=True)
+    teasers = [
+        "Elsewhere in the city, a new library opened its doors to readers on Saturday "
+        "morning after three years of building work and many delays.",
+        "Two schools in the north of the county will merge next year, the education "
+        "board said in a statement that parents received on Friday.",
+    ]
+    page = ARTICLE + ["© 2019 Example Inc. All rights reserved.", "More stories"] + teasers
+    outcome = Engine([rights, _rule()]).run("\n".join(page) + "\n")
+    gone = {d.text: d.rule_id for d in outcome.decisions if not d.kept}
+    assert all(line not in gone for line in ARTICLE)
+    assert all(gone.get(line) == "content" for line in teasers)
+    # without the boundary the teasers join the run; nor is a notice with a sentence
+    # right below it an edge: it stands inside the text
+    inside = ARTICLE[:3] + ["© 2019 Example Inc. All rights reserved."] + ARTICLE[3:]
+    outcome = Engine([rights, _rule()]).run("\n".join(inside) + "\n")
+    assert all(d.kept for d in outcome.decisions if d.text in ARTICLE)
+    plain = LineRule(id="rights", match=Matcher({"regex": "All rights reserved"}))
+    outcome = Engine([plain, _rule()]).run("\n".join(page) + "\n")
+    assert all(d.kept for d in outcome.decisions if d.text in teasers)
+
+
+def test_language_is_told_from_sentences_not_date_archives() -> None:
+    from cleaner.kinds.content import measure
+
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    archive = " / ".join(f"{m} {y}" for y in range(2008, 2023) for m in months)
+    english = "The mayor said the vote showed that the council could still agree on this."
+    stats = measure([archive] + [english] * 6, [False] * 7)
+    assert stats[1] is not None and stats[1].density >= 0.3  # English stopwords, not Occitan
+
+
+def test_cut_off_teasers_earn_nothing_but_a_stylistic_ellipsis_does() -> None:
+    teasers = [
+        f"Story {n}: officials in the northern district said on Monday that the new "
+        "rules for parking near the schools would be reviewed once the council had..."
+        for n in range(6)
+    ]
+    musing = (
+        "Nobody on the council expected the vote to be close, and yet it was, and "
+        "some members are still wondering how it came to that..."
+    )
+    article = ARTICLE[:3] + [musing] + ARTICLE[3:]
+    kept, gone = _run(MENU + article + ["More from the city desk"] + teasers + MENU)
+    assert musing in kept
+    assert all(line in kept for line in ARTICLE)
+    assert all(line in gone for line in teasers)
+
+
+def test_hard_wrapped_paragraphs_are_judged_whole() -> None:
+    wrapped = [
+        "Advice came to the editor in the summer of that year, when the module",
+        "shipped as part of a minor release. A few weeks later, a colleague",
+        "wrote up a simple example that added a check to the commit commands",
+        "of the time, to create a directory if one did not exist yet.",
+        "",
+        "This was such a neat trick that all of us in the lab adopted it, and",
+        "stray lock files lying around in the working directory became history",
+        "within a month or two of the release.",
+    ]
+    kept, gone = _run(MENU + [""] + wrapped + [""] + MENU)
+    assert all(line in kept for line in wrapped if line)
+    assert all(line in gone for line in MENU)
+
+
+def test_a_headline_printed_again_with_its_summary_earns_nothing() -> None:
+    headline = "Local bakery wins national prize for its sourdough"
+    teaser = (
+        f"{headline} The owners said the recipe came from a grandmother who baked "
+        "bread in the same street for more than forty years before them."
+    )
+    page = [headline, "Share"] + ARTICLE + ["More stories", teaser, "Home", "Contact"]
+    kept, gone = _run(page)
+    assert teaser in gone
+    assert all(line in kept for line in ARTICLE)

@@ -135,6 +135,12 @@ rules:
         (f"{PROSE}\n{PROSE2}\nTags one two\nMore stuff\n", f"{PROSE}\n{PROSE2}\n"),
         # above the article: the marker is not a footer, nothing goes
         (f"Tags one two\n{PROSE}\n{PROSE2}\n", f"Tags one two\n{PROSE}\n{PROSE2}\n"),
+        # paragraphs straight below: the marker heads the article, even under more
+        # prose (a list of teasers) above it
+        (
+            f"{PROSE}\n{PROSE2}\n{PROSE}\n{PROSE2}\nTags one two\n{PROSE}\n\n{PROSE2}\n{PROSE}\n",
+            f"{PROSE}\n{PROSE2}\n{PROSE}\n{PROSE2}\nTags one two\n{PROSE}\n\n{PROSE2}\n{PROSE}\n",
+        ),
     ],
 )
 def test_tail_cuts_only_below_the_article(tmp_path: Path, text: str, expected: str) -> None:

@@ -38,6 +38,12 @@ BAD = {
         "e",
         "max_lines",
     ),
+    "bad-boundary": (
+        "rules:\n  - id: h\n    kind: line\n    match: {regex: x}\n    boundary: 'yes'\n",
+        2,
+        "h",
+        "'boundary' must be true or false",
+    ),
     "no-id": ("rules:\n  - kind: line\n    match: {regex: x}\n", 2, None, "'id'"),
     "python-tag": (
         "rules:\n  - id: f\n    kind: !!python/object/apply:os.system ['true']\n",

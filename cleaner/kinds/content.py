@@ -28,6 +28,7 @@ its first line, earns).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
     stop: frozenset[str] = frozenset()
     english = False
     if not (any_cjk and language.is_cjk(joined)):
-        lang = language.detect(w for ws in tokens for w in ws)
+        lang = language.detect(_sentence_words(texts, tokens))
         stop, english = language.stopwords(lang), lang == _ENGLISH
     out: list[LineStats | None] = []
     for text, b, toks in zip(texts, blank, tokens, strict=True):
@@ -94,6 +95,19 @@ def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
         density = (hits / n if n else 0.0) if stop else 1.0
         out.append(LineStats(float(n), density, ends, english and _title_case(text)))
     return out
+
+
+def _sentence_words(texts: list[str], tokens: list[list[str]], enough: int = 50) -> list[str]:
+    """The words that tell the page's language: those of its sentences, when it has
+    enough of them. Menus, date archives and link lists vote for whatever language
+    their abbreviations happen to be stopwords of ("Mar", "May", "Jun")."""
+    words = [
+        w
+        for t, ws in zip(texts, tokens, strict=True)
+        if len(ws) >= 6 and ends_sentence(t)
+        for w in ws
+    ]
+    return words if len(words) >= enough else [w for ws in tokens for w in ws]
 
 
 # the function words English Title Case capitalises and running prose does not
@@ -123,7 +137,7 @@ def _title_case(text: str, reach: int = 12, run: int = 6) -> bool:
     previous = text[:1]
     for word in words[1:]:
         titled = word[:1].isupper() and word.lower().strip(",:;\"'") in _TITLED
-        if titled and not previous.endswith((".", "!", "?", ":", "\"", "”")):
+        if titled and not previous.endswith((".", "!", "?", ":", '"', "”")):
             found += 1
             if found >= 2:
                 return True
@@ -139,6 +153,12 @@ def _cut_short(text: str) -> bool:
         return False
     before = tail.rstrip(".…")[-1:]
     return before == "," or before.isalpha()
+
+
+def _ends_paragraph(text: str, s: LineStats) -> bool:
+    """Whether the line ends as a paragraph does: a sentence, or a colon leading into a
+    list or quote. A long teaser summary alone between headlines often has no stop."""
+    return s.ends or text.rstrip().endswith((":", "“", "«"))
 
 
 def _doubled(text: str) -> bool:
@@ -193,13 +213,18 @@ class ContentRule(Rule):
         return (s.ends and s.words >= self.min_words) or s.words >= self.long_words
 
     def apply(self, page: Page) -> Iterator[Removal]:
-        stats = measure(list(page.texts), page.blank)
-        lines = [i for i, s in enumerate(stats) if s is not None]
+        own = measure(list(page.texts), page.blank)
+        lines = [i for i, s in enumerate(own) if s is not None]
+        stats = _unwrap(page, own, lines)
         if not lines:
             return
         keys = [page.texts[i].strip() for i in lines]
         copies = Counter(keys)
         repeated = [copies[key] > 1 for key in keys]
+        heads = {key for key in copies if 4 <= len(key.split()) <= 20}
+        repeated = [
+            r or _opens_with(key, heads) for r, key in zip(repeated, keys, strict=True)
+        ]
         prose = [
             self.is_prose(stats[i]) and not _doubled(page.texts[i])  # type: ignore[arg-type]
             for i in lines
@@ -208,27 +233,38 @@ class ContentRule(Rule):
             return
         scores = []
         last = len(lines) - 1
-        listed = _stretches(prose, self.list_lines)
+        teaser = _cut_teasers(page, lines, prose)
+        intro = [page.texts[i].rstrip().endswith(":") for i in lines]
+        listed = _stretches(prose, self.list_lines, intro)
         for k, i in enumerate(lines):
             if not prose[k]:
                 scores.append(-(self.list_cost if listed[k] else float(self.short_cost)))
                 continue
-            if repeated[k]:  # prose printed twice on a page is a teaser or a summary
+            if repeated[k] or teaser[k]:
                 scores.append(0.0)
                 continue
-            words = stats[i].words  # type: ignore[union-attr]
+            st = stats[i]
+            assert st is not None
+            words = st.words
             alone = not (k > 0 and prose[k - 1]) and not (k < last and prose[k + 1])
-            if (alone and words < self.alone_words) or stats[i].titled:  # type: ignore[union-attr]
+            lone = alone and (words < self.alone_words or not _ends_paragraph(page.texts[i], st))
+            if st.titled:
+                words = 0.0
+            elif lone:
                 words *= self.alone_share
-            scores.append(words)
+            # a hard-wrapped paragraph is judged whole; each of its lines earns its share
+            scores.append(words * own[i].words / st.words if st is not own[i] else words)  # type: ignore[union-attr]
         if self.title_bonus:
             for k in _headlines(page, lines, self.title_words)[:1]:
                 lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
                 if lead is not None:  # the article's first paragraph, below byline and date
                     scores[lead] += self.title_bonus
-        start, end = _best_run(scores)
-        start, end = _grow(_Shapes(page, stats, lines), start, end)
-        start, end = self._edges(page, stats, lines, start, end)
+        segment = _segments(page, stats, lines)
+        start, end = _best_run(scores, segment)
+        lo = segment.index(segment[start])
+        hi = len(segment) - 1 - segment[::-1].index(segment[start])
+        start, end = _grow(_Shapes(page, stats, lines), start, end, lo, hi)
+        start, end = self._edges(page, stats, lines, start, end, lo, hi)
         menu = self._menus(page, stats, lines, start, end)
         for k, i in enumerate(lines):
             if start <= k <= end and k not in menu:
@@ -254,15 +290,22 @@ class ContentRule(Rule):
         return out
 
     def _edges(
-        self, page: Page, stats: list[LineStats | None], lines: list[int], start: int, end: int
+        self,
+        page: Page,
+        stats: list[LineStats | None],
+        lines: list[int],
+        start: int,
+        end: int,
+        lo: int,
+        hi: int,
     ) -> tuple[int, int]:
         """Widen the grown run by its headline above and a credit line below."""
-        if start > 0:
+        if start > lo:
             head = stats[lines[start - 1]]
             if head is not None and 3 <= head.words <= self.title_words and not head.ends:
                 start -= 1
         below = end + 1
-        if below < len(lines) and self.trailer and self.search(self.trailer, page, lines[below]):
+        if below <= hi and self.trailer and self.search(self.trailer, page, lines[below]):
             end = below
         return start, end
 
@@ -301,14 +344,15 @@ class _Shapes:
         return self.known[k]
 
 
-def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
-    """Extend the run over the article lines beside it, until chrome stops it.
+def _grow(shapes: _Shapes, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """Extend the run over the article lines beside it (within ``lo``..``hi``), until
+    chrome stops it.
 
     Sentences join the run one by one. Lines without a final stop (sub-headings,
     paragraphs whose stop the scraper lost) join as a block only when the block leads
     on to a sentence (or, below the run, to the page's end): a list of teaser headlines
     that ends in a menu stays outside."""
-    n = len(shapes)
+    n = hi + 1
     k = end + 1
     while k < n:
         if shapes[k] == SENTENCE:
@@ -324,7 +368,7 @@ def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
             break
         end, k = j - 1, j
     k = start - 1
-    while k >= 0:
+    while k >= lo:
         if shapes[k] == SENTENCE:
             start = k
             k -= 1
@@ -332,9 +376,9 @@ def _grow(shapes: _Shapes, start: int, end: int) -> tuple[int, int]:
         if shapes[k] != WORDY:
             break
         j = k
-        while j >= 0 and shapes[j] == WORDY:
+        while j >= lo and shapes[j] == WORDY:
             j -= 1
-        if j < 0 or shapes[j] != SENTENCE:
+        if j < lo or shapes[j] != SENTENCE:
             break
         start, k = j + 1, j
     return start, end
@@ -367,11 +411,68 @@ def _headlines(page: Page, lines: list[int], max_words: int) -> list[int]:
     return out
 
 
-def _stretches(prose: list[bool], min_lines: int) -> list[bool]:
+def _opens_with(text: str, heads: set[str]) -> bool:
+    """Whether ``text`` opens with another line of the page, four to twenty words long
+    (a headline printed alone and again with its summary)."""
+    words = text.split()
+    return any(" ".join(words[:n]) in heads for n in range(4, min(20, len(words) - 1) + 1))
+
+
+def _unwrap(page: Page, stats: list[LineStats | None], lines: list[int]) -> list[LineStats | None]:
+    """Stats that judge a hard-wrapped paragraph (text broken into lines of about 70
+    characters, as plain-text pages and mail archives print it) as one paragraph: every
+    line of it gets the stats of the whole. A line wraps into the next when it is long,
+    ends no sentence, and the next line, right below it, goes on in lower case."""
+    out = list(stats)
+    k = 0
+    while k < len(lines):
+        j = k
+        while (
+            j + 1 < len(lines)
+            and lines[j + 1] == lines[j] + 1
+            and _wraps(page.texts[lines[j]], page.texts[lines[j + 1]])
+        ):
+            j += 1
+        if j > k:
+            group = [stats[i] for i in lines[k : j + 1]]
+            words = sum(s.words for s in group)  # type: ignore[union-attr]
+            whole = LineStats(
+                words,
+                sum(s.density * s.words for s in group) / words if words else 0.0,  # type: ignore[union-attr]
+                group[-1].ends,  # type: ignore[union-attr]
+                group[0].titled,  # type: ignore[union-attr]
+            )
+            for i in lines[k : j + 1]:
+                out[i] = whole
+        k = j + 1
+    return out
+
+
+def _wraps(text: str, following: str) -> bool:
+    line = text.rstrip()
+    return 45 <= len(line) <= 100 and following[:1].islower() and not ends_sentence(line)
+
+
+def _cut_teasers(page: Page, lines: list[int], prose: list[bool]) -> list[bool]:
+    """Prose lines cut off by the page ("... may soon...") with no whole paragraph on
+    either side: a list of teasers. A paragraph that ends in a stylistic ellipsis, or
+    an article's last paragraph cut off by a paywall, stands beside whole ones."""
+    cut = [p and _cut_short(page.texts[i]) for p, i in zip(prose, lines, strict=True)]
+    whole = [p and not c for p, c in zip(prose, cut, strict=True)]
+    last = len(lines) - 1
+    return [
+        c and not (k > 0 and whole[k - 1]) and not (k < last and whole[k + 1])
+        for k, c in enumerate(cut)
+    ]
+
+
+def _stretches(prose: list[bool], min_lines: int, intro: list[bool]) -> list[bool]:
     """Which lines lie in a stretch of at least ``min_lines`` non-prose lines in a row.
 
     Between an article's paragraphs stand single headings and quotes; a stretch of
-    headlines, menu items and dates is a list of links, and costs the run more."""
+    headlines, menu items and dates is a list of links, and costs the run more. The
+    lines after one that ends in a colon ("Here are the highlights:") are the list it
+    introduces, the article's own: they cost no more than a heading."""
     out = [False] * len(prose)
     k = 0
     while k < len(prose):
@@ -381,18 +482,37 @@ def _stretches(prose: list[bool], min_lines: int) -> list[bool]:
         j = k
         while j < len(prose) and not prose[j]:
             j += 1
-        if j - k >= min_lines:
-            out[k:j] = [True] * (j - k)
+        introduced = next((m for m in range(k - 1, j) if m >= 0 and intro[m]), j - 1)
+        if introduced + 1 - k >= min_lines:
+            out[k : introduced + 1] = [True] * (introduced + 1 - k)
         k = j
     return out
 
 
-def _best_run(scores: list[float]) -> tuple[int, int]:
-    """The (first, last) index of the contiguous run with the highest sum (Kadane)."""
+def _segments(page: Page, stats: list[LineStats | None], lines: list[int]) -> list[int]:
+    """For every line, the number of article edges above it: a run never spans two
+    segments. An edge is a line a boundary rule removed (a rights notice) with chrome
+    right below it (menu items, labels); a notice followed by a sentence or a heading
+    stands inside the text."""
+    out = [0] * len(lines)
+    if not page.edges:
+        return out
+    edges = sorted(page.edges)
+    segment = 0
+    for k, i in enumerate(lines):
+        if k and bisect_left(edges, page.origin[i]) > bisect_left(edges, page.origin[lines[k - 1]]):
+            segment += _shape(page.texts[i], stats[i]) == CHROME  # type: ignore[arg-type]
+        out[k] = segment
+    return out
+
+
+def _best_run(scores: list[float], segment: list[int]) -> tuple[int, int]:
+    """The (first, last) index of the contiguous run with the highest sum (Kadane) that
+    lies within one segment."""
     best, best_span = float("-inf"), (0, 0)
     total, begin = 0.0, 0
     for k, s in enumerate(scores):
-        if total <= 0:
+        if total <= 0 or segment[k] != segment[k - 1]:
             total, begin = s, k
         else:
             total += s

@@ -225,7 +225,8 @@ def rules_list(
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
     width = max((len(r.id) for r in engine.rules), default=0)
     for rule in engine.rules:
-        scope = "" if rule.scope.generic else f"[{', '.join(rule.scope.sites) or 'detected'}] "
+        where = ", ".join(rule.scope.sites) or ("detected" if rule.scope.detect else "html")
+        scope = "" if rule.scope.generic else f"[{where}] "
         print(f"{rule.id:<{width}}  {rule.kind:<9}  {scope}{rule.description}")
 
 

@@ -94,10 +94,12 @@ class Engine:
             self._table = HeadTable(m for r in self.rules for m in r.matchers())
         return self._table
 
-    def select(self, url: str | None, text: str) -> tuple[list[Rule], list[Rule]]:
+    def select(
+        self, url: str | None, text: str, html: bool = False
+    ) -> tuple[list[Rule], list[Rule]]:
         """The rules that apply to this page, split into the early and the late stage."""
         host = host_of(url) if url else ""
-        key = tuple(r.scope.generic or r.scope.applies(host, text) for r in self.rules)
+        key = tuple(r.scope.generic or r.scope.applies(host, text, html) for r in self.rules)
         if key not in self._selected:
             chosen = [r for r, on in zip(self.rules, key, strict=True) if on]
             self._selected[key] = (
@@ -106,12 +108,15 @@ class Engine:
             )
         return self._selected[key]
 
-    def run(self, text: str, url: str | None = None, *, late: bool = True) -> Outcome:
+    def run(
+        self, text: str, url: str | None = None, *, late: bool = True, html: bool = False
+    ) -> Outcome:
         """Clean one page. ``late=False`` skips the late stage (the content detector):
-        text an HTML extractor already cut down to the article gains nothing from it."""
+        text an HTML extractor already cut down to the article gains nothing from it.
+        ``html`` says the text was extracted from HTML: rules scoped to that run too."""
         texts, endings = split(text)
         decisions = [LineDecision(i + 1, t) for i, t in enumerate(texts)]
-        early, late_rules = self.select(url, text)
+        early, late_rules = self.select(url, text, html)
         if not late:
             late_rules = []
         current = list(texts)  # current text of every line

@@ -1,7 +1,8 @@
 """Load rule files: safe YAML in, validated rules out, or a RuleError naming file, line and id.
 
 A rule file holds ``rules:``, a list of rules. It may also carry ``sites:`` and
-``detect:`` that scope every rule in it (a site pack). YAML is read with the safe
+``detect:`` that scope every rule in it (a site pack), and ``input: html``, which keeps
+its rules to text extracted from HTML pages. YAML is read with the safe
 loader only: rule files are data, and no tag in them can build an object or run code.
 """
 
@@ -26,7 +27,8 @@ COMMON_KEYS = {
     *("id", "kind", "description", "match", "examples", "sites", "detect", "timeout"),
     "boundary",
 }
-FILE_KEYS = {"rules", "sites", "detect", "description"}
+FILE_KEYS = {"rules", "sites", "detect", "description", "input"}
+INPUTS = ("html",)
 RULE_SUFFIXES = (".yaml", ".yml")
 _ID = regex.compile(r"^[^\s:]+$")
 
@@ -90,8 +92,9 @@ class LoadedFile:
 def _scope(spec: dict[str, Any], where: str, timeout: float, base: Scope | None) -> Scope:
     sites = spec.get("sites")
     detect = spec.get("detect")
+    html = base.html if base else _input(spec)
     if sites is None and detect is None:
-        return base or Scope()
+        return base or Scope(html=html)
     if sites is not None and (
         not isinstance(sites, list) or not all(isinstance(s, str) and s for s in sites)
     ):
@@ -101,7 +104,17 @@ def _scope(spec: dict[str, Any], where: str, timeout: float, base: Scope | None)
         if isinstance(detect, list):
             detect = {"contains": detect}
         detect_matcher = Matcher(detect, timeout=timeout)
-    return Scope(tuple(s.lower().lstrip(".") for s in sites or ()), detect_matcher)
+    return Scope(tuple(s.lower().lstrip(".") for s in sites or ()), detect_matcher, html)
+
+
+def _input(spec: dict[str, Any]) -> bool:
+    """Whether a rule file's ``input:`` keeps its rules to text extracted from HTML."""
+    value = spec.get("input")
+    if value is None:
+        return False
+    if value not in INPUTS:
+        raise SpecError(f"'input' must be one of: {', '.join(INPUTS)}")
+    return True
 
 
 def _examples(spec: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:

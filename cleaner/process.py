@@ -101,7 +101,7 @@ def clean_document(
         if text and opts.fmt != "jsonl":
             text += "\n"  # a text file ends with a newline
     # the extractor has already found the article: the content detector would only cost recall
-    outcome = engine.run(text, url, late=not html)
+    outcome = engine.run(text, url, late=not html, html=html)
     return outcome.text, outcome
 
 

@@ -43,17 +43,20 @@ def host_of(url: str) -> str:
 @dataclass(frozen=True)
 class Scope:
     """Where a rule applies: any page (empty scope), pages of ``sites``, or pages ``detect``
-    finds."""
+    finds; with ``html`` set, only text extracted from HTML."""
 
     sites: tuple[str, ...] = ()
     detect: Matcher | None = None
+    html: bool = False  # only on text extracted from an HTML page (``input: html``)
 
     @property
     def generic(self) -> bool:
-        return not self.sites and self.detect is None
+        return not self.sites and self.detect is None and not self.html
 
-    def applies(self, host: str, text: str) -> bool:
-        if self.generic:
+    def applies(self, host: str, text: str, html: bool = False) -> bool:
+        if self.html and not html:
+            return False
+        if not self.sites and self.detect is None:
             return True
         if host and any(host == s or host.endswith("." + s) for s in self.sites):
             return True

@@ -58,13 +58,16 @@ def check_keep(engine: Engine, rule: Rule, example: str) -> str | None:
     """None when the whole rule set keeps every line of ``example`` in context."""
     lines, span = _page(rule, example)
     text = "\n".join(lines) + "\n"
-    outcome = engine.run(text, _url_for(rule))
-    for i in span:
-        decision = outcome.decisions[i]
-        if not decision.kept:
-            return f"keep example removed by '{decision.rule_id}': {decision.text!r}"
-        if decision.spans:
-            return f"keep example cut by '{decision.spans[0][1]}': {decision.text!r}"
+    outcomes = [engine.run(text, _url_for(rule))]
+    if any(r.scope.html for r in engine.rules):  # as HTML input runs: no late stage
+        outcomes.append(engine.run(text, _url_for(rule), late=False, html=True))
+    for outcome in outcomes:
+        for i in span:
+            decision = outcome.decisions[i]
+            if not decision.kept:
+                return f"keep example removed by '{decision.rule_id}': {decision.text!r}"
+            if decision.spans:
+                return f"keep example cut by '{decision.spans[0][1]}': {decision.text!r}"
     return None
 
 

@@ -327,3 +327,31 @@ def test_jsonl_lone_surrogate_escape_and_bom(
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert json.loads(data[3:]) == {"text": "Broken emoji \ud83d in a kept sentence.\n"}
+
+
+def test_default_rules_stay_fast_on_pathological_lines() -> None:
+    """No default pattern backtracks catastrophically: hostile lines of every shape
+    finish well inside the per-line timeout, and nothing is reported as timed out."""
+    import cleaner
+
+    date = "2019-11-18"
+    hostile = [
+        "By " + "a" * 150 + " " + date,
+        "by Jane " + date + " " + " ".join(["word"] * 40),
+        "By Jane Doe " + date + " " + " ".join(["abcdefgh"] * 15),  # short, many words
+        "Von " + "x" * 60 + " | " + "y" * 60 + " " + date,
+        " | ".join(["Share"] * 200),
+        "© " + "x " * 300,
+        ("Foto: " + "a" * 40 + " / ") * 20,
+        "." * 5000,
+        "- " * 3000,
+        " ".join(["Home"] * 500),
+        ("Lesen Sie auch: " + "Wort " * 30) * 5,
+    ]
+    text = "\n".join(hostile) + "\n"
+    engine = cleaner.engine()
+    engine.run(text)  # compile the patterns first
+    started = time.perf_counter()
+    outcome = engine.run(text)
+    assert outcome.timeouts == []
+    assert time.perf_counter() - started < 5  # generous: a catastrophic pattern takes minutes

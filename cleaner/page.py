@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import regex
 
@@ -80,6 +80,14 @@ class Memo:
         self._per_text: dict[tuple[str, str], object] = {}
         #: (id(matcher), text) -> the matcher's first span in that text, or None
         self.found: dict[tuple[int, str], Span | None] = {}
+        self._stores: dict[str, dict[Any, Any]] = {}
+
+    def store(self, name: str) -> dict[Any, Any]:
+        """A dict kept for the run under ``name``: a rule kind's own per-text cache."""
+        found = self._stores.get(name)
+        if found is None:
+            found = self._stores[name] = {}
+        return found
 
     def per_text(self, kind: str, text: str, compute: Callable[[str], T]) -> T:
         """``compute(text)``, once per run for each ``kind`` and line text: for any

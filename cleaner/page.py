@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import regex
 
-from cleaner.matching import CharClass, Matcher, Span, prefilter_fold
+from cleaner.matching import CharClass, Limits, Matcher, Span, prefilter_fold
 from cleaner.textstats import prose_weight
 
 _FOLDS: dict[str, Callable[[str], str]] = {
@@ -284,7 +284,8 @@ class Page:
         """Non-blank lines, in order, that ``matcher`` may match; no other line can match.
 
         Lines removed since a scan never come back, and lines cut since (dirty) are
-        read again, so a scan made on an earlier page of the run still holds.
+        read again, so a scan made on an earlier page of the run still holds. Lines too
+        long for a whole-line matcher (see ``Matcher.limits``) are left out.
         """
         key = id(matcher)
         found = self._candidates.get(key)
@@ -324,5 +325,15 @@ class Page:
                 ):
                     lines.add(i)
             found = sorted(i for i in lines if not blank[i])
+        limits = matcher.limits
+        if limits is not None:
+            found = self._within(found, limits)
         self._candidates[key] = found
         return found
+
+    def _within(self, lines: list[int], limits: Limits) -> list[int]:
+        """The ``lines`` not too long for a matcher with these ``limits``."""
+        texts = self.texts
+        shortest = min(x for x in (limits.dense, limits.letters) if x is not None)
+        exceeded = limits.exceeded
+        return [i for i in lines if len(texts[i]) <= shortest or not exceeded(texts[i])]

@@ -13,11 +13,20 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
+from sys import maxsize
 from typing import Any, TypeVar
 
 import regex
 
-from cleaner.matching import CharClass, Limits, Matcher, Span, prefilter_fold
+from cleaner.matching import (
+    CharClass,
+    Limits,
+    Matcher,
+    Span,
+    dense_length,
+    latin_letters,
+    prefilter_fold,
+)
 from cleaner.textstats import prose_weight
 
 _FOLDS: dict[str, Callable[[str], str]] = {
@@ -129,6 +138,8 @@ class Page:
         self._indexes: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
+        #: line -> characters other than white space, and Latin-1 letters (see ``Limits``)
+        self._counts: dict[int, tuple[int, int]] = {}
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -229,11 +240,16 @@ class Page:
             found: dict[int, set[int]] = {}
             heads = self._heads_of(fold)
             get = starts.get
-            for i, h in enumerate(heads):
-                for key in {h[:1], h[:2], h[:3]}:
+            # lines that open alike share their lookups: one per distinct first three
+            for first, lines in self._head_index(fold, 3).items():
+                for key in {first[:1], first[:2], first}:
                     for matcher, literal in get(key, ()):
-                        if len(literal) <= 3 or h.startswith(literal):
-                            found.setdefault(matcher, set()).add(i)
+                        if len(literal) <= 3:  # the literal is ``key``, a prefix of them all
+                            found.setdefault(matcher, set()).update(lines)
+                            continue
+                        hit = [i for i in lines if heads[i].startswith(literal)]
+                        if hit:
+                            found.setdefault(matcher, set()).update(hit)
             if classes:
                 for first, lines in self._head_index(fold, 1).items():
                     for matcher, cls in classes:
@@ -334,6 +350,18 @@ class Page:
     def _within(self, lines: list[int], limits: Limits) -> list[int]:
         """The ``lines`` not too long for a matcher with these ``limits``."""
         texts = self.texts
+        dense = limits.dense if limits.dense is not None else maxsize
+        letters = limits.letters if limits.letters is not None else maxsize
         shortest = min(x for x in (limits.dense, limits.letters) if x is not None)
-        exceeded = limits.exceeded
-        return [i for i in lines if len(texts[i]) <= shortest or not exceeded(texts[i])]
+        counts = self._counts
+        out = []
+        for i in lines:
+            text = texts[i]
+            if len(text) > shortest:
+                known = counts.get(i)
+                if known is None:
+                    known = counts[i] = (dense_length(text), latin_letters(text))
+                if known[0] > dense or known[1] > letters:
+                    continue
+            out.append(i)
+        return out

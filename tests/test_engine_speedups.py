@@ -143,7 +143,8 @@ def test_line_heads_of_anchored_patterns():
 
 def test_phrases_and_heads_find_indented_lines():
     page = Page(["  Source link", "Source linked", "x Source link", "\u00a0Source link"])
-    assert page.candidates(Matcher({"phrases": ["Source link"]})) == [0, 1, 3]
+    # "Source linked" starts with the phrase but is longer than it: no candidate
+    assert page.candidates(Matcher({"phrases": ["Source link"]})) == [0, 3]
     tags = Matcher({"regex": r"^\s*Tags?:", "ignore_case": True})
     assert Page(["TAGS: a", " tag: b", "no tags: c"]).candidates(tags) == [0, 1]
 

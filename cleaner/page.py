@@ -86,6 +86,8 @@ class Memo:
         self.prose: dict[str, int] = {}
         #: line text -> its words joined by single spaces
         self.norms: dict[str, str] = {}
+        #: line text -> characters other than white space, and Latin-1 letters (``Limits``)
+        self.counts: dict[str, tuple[int, int]] = {}
         self._per_text: dict[tuple[str, str], object] = {}
         #: (id(matcher), text) -> the matcher's first span in that text, or None
         self.found: dict[tuple[int, str], Span | None] = {}
@@ -138,8 +140,6 @@ class Page:
         self._indexes: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
-        #: line -> characters other than white space, and Latin-1 letters (see ``Limits``)
-        self._counts: dict[int, tuple[int, int]] = {}
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -353,14 +353,14 @@ class Page:
         dense = limits.dense if limits.dense is not None else maxsize
         letters = limits.letters if limits.letters is not None else maxsize
         shortest = min(x for x in (limits.dense, limits.letters) if x is not None)
-        counts = self._counts
+        counts = self.memo.counts
         out = []
         for i in lines:
             text = texts[i]
             if len(text) > shortest:
-                known = counts.get(i)
+                known = counts.get(text)
                 if known is None:
-                    known = counts[i] = (dense_length(text), latin_letters(text))
+                    known = counts[text] = (dense_length(text), latin_letters(text))
                 if known[0] > dense or known[1] > letters:
                     continue
             out.append(i)

@@ -324,9 +324,23 @@ def _width(items: Any, letters: bool) -> int:
     return total
 
 
+def _at(items: Any, edge: int, anchors: tuple[tuple[Any, Any], ...]) -> bool:
+    """Whether every way through the parsed sequence has one of ``anchors`` at its
+    first (``edge`` 0) or last (``edge`` -1) item."""
+    items = list(items)
+    if not items:
+        return False
+    op, arg = items[edge]
+    if op is _sre.BRANCH:
+        return all(_at(b, edge, anchors) for b in arg[1])
+    if op is _sre.SUBPATTERN:
+        return _at(arg[3], edge, anchors)
+    return (op, arg) in anchors
+
+
 def _whole_line(items: list[Any]) -> bool:
-    """Whether the parsed sequence starts with ``^`` and ends with ``$``."""
-    return len(items) >= 2 and tuple(items[0]) in _STARTS and tuple(items[-1]) in _ENDS
+    """Whether every match of the parsed sequence starts at ``^`` and ends at ``$``."""
+    return _at(items, 0, _STARTS) and _at(items, -1, _ENDS)
 
 
 @dataclass(frozen=True)
@@ -359,10 +373,7 @@ def line_limits(pattern: str) -> Limits | None:
     if parsed is None:
         return None
     items = list(parsed.data)
-    if len(items) == 1 and items[0][0] is _sre.BRANCH:  # ^a$|^b$: every branch whole
-        if not all(_whole_line(list(b)) for b in items[0][1][1]):
-            return None
-    elif not _whole_line(items):
+    if not _whole_line(items):
         return None
     dense, letters = _width(items, False), _width(items, True)
     if dense == _UNBOUNDED and letters == _UNBOUNDED:

@@ -45,16 +45,20 @@ def _class_pattern(cls: CharClass) -> regex.Pattern[str]:
     return regex.compile(cls.pattern)
 
 
-class HeadTable:
-    """The line-start literals of many matchers, so one pass over a page's line heads
-    finds the candidate lines of all of them (instead of one lookup per literal)."""
+class LiteralTable:
+    """The literals of many matchers, so one pass over a page finds the candidate lines
+    of all of them (instead of one lookup per literal): line-start literals by their
+    first characters, and literals found anywhere in one Aho-Corasick automaton per fold."""
 
     def __init__(self, matchers: Iterable[Matcher]) -> None:
         #: fold -> first one, two or three characters -> (id(matcher), literal)
         self.starts: dict[str, dict[str, list[tuple[int, str]]]] = {}
         #: fold -> (id(matcher), character class)
         self.classes: dict[str, list[tuple[int, CharClass]]] = {}
+        #: fold -> literal found anywhere in a line -> ids of the matchers that need it
+        self.anywhere: dict[str, dict[str, list[int]]] = {}
         self.known: set[int] = set()
+        self._automata: dict[str, Any] = {}
         for matcher in matchers:
             plan = matcher.plan
             if plan is None or id(matcher) in self.known:
@@ -62,6 +66,10 @@ class HeadTable:
             self.known.add(id(matcher))
             for fold, literals in plan:
                 if not fold.endswith("^"):
+                    for literal in literals:
+                        if not isinstance(literal, CharClass):
+                            ids = self.anywhere.setdefault(fold, {}).setdefault(literal, [])
+                            ids.append(id(matcher))
                     continue
                 base = fold[:-1]
                 for literal in literals:
@@ -71,14 +79,29 @@ class HeadTable:
                         starts = self.starts.setdefault(base, {})
                         starts.setdefault(literal[:3], []).append((id(matcher), literal))
 
+    def automaton(self, fold: str) -> Any:
+        """The automaton of the ``fold`` literals found anywhere, built on first use:
+        each literal's value is its length and the ids of the matchers that need it."""
+        found = self._automata.get(fold)
+        if found is None:
+            import ahocorasick
+
+            found = self._automata[fold] = ahocorasick.Automaton()
+            for literal, ids in self.anywhere.get(fold, {}).items():
+                found.add_word(literal, (len(literal), tuple(ids)))
+            found.make_automaton()
+        return found
+
 
 class Memo:
     """Per-run knowledge keyed by original line number (``origin``) or by line text."""
 
-    def __init__(self, table: HeadTable | None = None) -> None:
+    def __init__(self, table: LiteralTable | None = None) -> None:
         self.table = table
         #: fold -> id(matcher) -> original lines whose head starts with one of its literals
         self.heads: dict[str, dict[int, set[int]]] = {}
+        #: fold -> id(matcher) -> original lines that hold one of its literals (not classes)
+        self.anywhere: dict[str, dict[int, set[int]]] = {}
         #: original lines whose text changed since the scans above
         self.dirty: set[int] = set()
         #: id(matcher) -> original lines that may match it, as they read when scanned
@@ -259,6 +282,23 @@ class Page:
             done = memo.heads[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
         return done
 
+    def _all_anywhere(self, fold: str) -> dict[int, set[int]]:
+        """Original lines per matcher of the run's literal table that hold one of its
+        literals anywhere, found in one pass of the fold's automaton, once per run."""
+        memo = self.memo
+        done = memo.anywhere.get(fold)
+        if done is None:
+            assert memo.table is not None
+            doc, starts = self._doc(fold)
+            found: dict[int, set[int]] = {}
+            for end, (length, ids) in memo.table.automaton(fold).iter(doc):
+                i = bisect_right(starts, end - length + 1) - 1  # the line it starts in
+                for matcher in ids:
+                    found.setdefault(matcher, set()).add(i)
+            origin = self.origin
+            done = memo.anywhere[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
+        return done
+
     def _scan_heads(self, literals: frozenset[str | CharClass], fold: str, into: set[int]) -> None:
         """Add the page lines that, folded and stripped on the left, start with a literal."""
         heads = self._heads_of(fold)
@@ -324,6 +364,11 @@ class Page:
                         from_heads |= self._all_heads(fold[:-1]).get(key, set())
                     elif fold.endswith("^"):
                         self._scan_heads(literals, fold[:-1], scanned)
+                    elif batched:
+                        from_heads |= self._all_anywhere(fold).get(key, set())
+                        for literal in literals:
+                            if isinstance(literal, CharClass):
+                                self._scan(literal, fold, scanned)
                     else:
                         for literal in literals:
                             self._scan(literal, fold, scanned)

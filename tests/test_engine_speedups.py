@@ -247,3 +247,18 @@ def test_language_vote_adds_up_as_before():
     for page in pages:
         for tokens in (page.split(), page.split()[:40]):
             assert language.detect(tokens) == reference(tokens)
+
+
+def test_literal_table_finds_what_scanning_each_literal_finds(default_engine):
+    """One automaton pass per fold gives each matcher the lines one scan per literal gives."""
+    path = shared_or_skip("benchdata", "web-dev.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        pages = [json.loads(line)["text"].split("\n") for line in fh][::20]
+    pages.append(["pap", "x\ud83dap", "", "(c) 2024", "©", "a|b"])  # overlaps, surrogates
+    matchers = [m for r in default_engine.rules for m in r.matchers() if m.plan is not None]
+    table = default_engine.table
+    assert table.anywhere  # the default rules do have literals found anywhere
+    for texts in pages:
+        batched, alone = Page(texts, memo=Memo(table)), Page(texts)
+        for matcher in matchers:
+            assert batched.candidates(matcher) == alone.candidates(matcher)

@@ -560,13 +560,13 @@ class Matcher:
                     if len(folded) == len(text):
                         return Span(at, at + len(phrase))
                     return Span(0, len(text))
-        for pattern in self.patterns:
+        for pattern in self._patterns if self._patterns is not None else self.patterns:
             try:
                 found = pattern.search(text, timeout=self.timeout)
             except TimeoutError:
                 raise MatchTimeout(pattern.pattern) from None
             if found:
-                return Span(found.start(), found.end())
+                return Span(*found.span())
         return None
 
     def finditer(self, text: str) -> list[Span]:

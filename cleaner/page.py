@@ -225,8 +225,13 @@ class Page:
         index = self._indexes.get(key)
         if index is None:
             index = self._indexes[key] = {}
-            for i, h in enumerate(self._heads_of(fold)):
-                index.setdefault(h[:width], []).append(i)
+            wider = self._indexes.get((fold, 3))
+            if width < 3 and wider is not None:  # regroup the groups: fewer than the lines
+                for first, lines in wider.items():
+                    index.setdefault(first[:width], []).extend(lines)
+            else:
+                for i, h in enumerate(self._heads_of(fold)):
+                    index.setdefault(h[:width], []).append(i)
         return index
 
     def _scan(self, literal: str | CharClass, fold: str, into: set[int]) -> None:

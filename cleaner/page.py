@@ -53,8 +53,8 @@ class LiteralTable:
     def __init__(self, matchers: Iterable[Matcher]) -> None:
         #: fold -> first one, two or three characters -> (id(matcher), literal)
         self.starts: dict[str, dict[str, list[tuple[int, str]]]] = {}
-        #: fold -> (id(matcher), character class)
-        self.classes: dict[str, list[tuple[int, CharClass]]] = {}
+        #: fold -> character class -> ids of the matchers whose lines may start with it
+        self.classes: dict[str, dict[CharClass, list[int]]] = {}
         #: fold -> literal found anywhere in a line -> ids of the matchers that need it
         self.anywhere: dict[str, dict[str, list[int]]] = {}
         self.known: set[int] = set()
@@ -74,7 +74,8 @@ class LiteralTable:
                 base = fold[:-1]
                 for literal in literals:
                     if isinstance(literal, CharClass):
-                        self.classes.setdefault(base, []).append((id(matcher), literal))
+                        ids = self.classes.setdefault(base, {}).setdefault(literal, [])
+                        ids.append(id(matcher))
                     else:
                         starts = self.starts.setdefault(base, {})
                         starts.setdefault(literal[:3], []).append((id(matcher), literal))
@@ -264,7 +265,7 @@ class Page:
         if done is None:
             assert memo.table is not None
             starts = memo.table.starts.get(fold, {})
-            classes = memo.table.classes.get(fold, [])
+            classes = memo.table.classes.get(fold, {})
             found: dict[int, set[int]] = {}
             heads = self._heads_of(fold)
             get = starts.get
@@ -278,11 +279,14 @@ class Page:
                         hit = [i for i in lines if heads[i].startswith(literal)]
                         if hit:
                             found.setdefault(matcher, set()).update(hit)
-            if classes:
+            if classes:  # one test per distinct first character and class
                 for first, lines in self._head_index(fold, 1).items():
-                    for matcher, cls in classes:
-                        if first and _class_pattern(cls).match(first):
-                            found.setdefault(matcher, set()).update(lines)
+                    if not first:
+                        continue
+                    for cls, ids in classes.items():
+                        if _class_pattern(cls).match(first):
+                            for matcher in ids:
+                                found.setdefault(matcher, set()).update(lines)
             origin = self.origin
             done = memo.heads[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
         return done

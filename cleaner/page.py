@@ -161,6 +161,7 @@ class Page:
         self._prose: list[int] | None = None
         self._docs: dict[str, tuple[str, list[int]]] = {}
         self._heads: dict[str, list[str]] = {}
+        self._lines: dict[str, list[str]] = {}  # fold -> the folded page split into lines
         self._indexes: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
@@ -209,7 +210,9 @@ class Page:
         if fold not in self._docs:
             raw = self._docs["raw"][0] if "raw" in self._docs else "\n".join(self.texts)
             doc = _FOLDS[fold](raw)
-            starts = [0, *accumulate(len(x) + 1 for x in doc.split("\n"))]
+            lines = self._lines[fold] = doc.split("\n")
+            # each line's length and its "\n", summed in C
+            starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
             self._docs[fold] = (doc, starts)
         return self._docs[fold]
 
@@ -217,7 +220,8 @@ class Page:
         """Every line folded and stripped on the left."""
         heads = self._heads.get(fold)
         if heads is None:
-            heads = self._heads[fold] = [h.lstrip() for h in self._doc(fold)[0].split("\n")]
+            self._doc(fold)
+            heads = self._heads[fold] = list(map(str.lstrip, self._lines[fold]))
         return heads
 
     def _head_index(self, fold: str, width: int) -> dict[str, list[int]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from cleaner.document import split
 from cleaner.matching import Span
-from cleaner.page import HeadTable, Memo, Page
+from cleaner.page import LiteralTable, Memo, Page
 from cleaner.rule import Rule, RuleTimeout, host_of
 
 MAX_PASSES = 4
@@ -81,17 +81,17 @@ class Engine:
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = list(rules)
         self._selected: dict[tuple[bool, ...], tuple[list[Rule], list[Rule]]] = {}
-        self._table: HeadTable | None = None
+        self._table: LiteralTable | None = None
 
     def __getstate__(self) -> dict[str, object]:
         # the table is keyed by the ids of this process's matcher objects
         return {**self.__dict__, "_table": None}
 
     @property
-    def table(self) -> HeadTable:
-        """Line-start literals of every rule's matchers, built on first use."""
+    def table(self) -> LiteralTable:
+        """The literals of every rule's matchers (see ``LiteralTable``), built on first use."""
         if self._table is None:
-            self._table = HeadTable(m for r in self.rules for m in r.matchers())
+            self._table = LiteralTable(m for r in self.rules for m in r.matchers())
         return self._table
 
     def select(

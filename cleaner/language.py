@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib.util import find_spec
+from itertools import compress
 from pathlib import Path
 
 import regex
@@ -69,12 +70,14 @@ def detect(tokens: Iterable[str]) -> str | None:
     """The stoplist name that best fits lower-cased ``tokens``; None when none fits."""
     names, holders = stoplist_index()
     scores = [0.0] * len(names)
-    for word, n in Counter(tokens).items():
-        held = holders.get(word)
-        if held:
-            vote = n / len(held)
-            for i in held:
-                scores[i] += vote
+    counts = Counter(tokens)
+    # words no list holds cast no vote: skip them in C; the rest vote in first-seen
+    # order, so every score is the same sum, added up in the same order
+    helds = list(map(holders.get, counts))
+    for held, n in compress(zip(helds, counts.values(), strict=True), helds):
+        vote = n / len(held)
+        for i in held:
+            scores[i] += vote
     best = max(range(len(scores)), key=scores.__getitem__, default=None)
     if best is None or scores[best] <= 0:
         return None

@@ -255,6 +255,145 @@ def required_literals(pattern: str) -> tuple[frozenset[str | CharClass], bool] |
     return literals, bool(parsed.state.flags & _sre.SRE_FLAG_IGNORECASE)
 
 
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None))
+_STARTS = ((_sre.AT, _sre.AT_BEGINNING), (_sre.AT, _sre.AT_BEGINNING_STRING))
+_ENDS = ((_sre.AT, _sre.AT_END), (_sre.AT, _sre.AT_END_STRING))
+# regex's fuzzy matching ("(?:abc){e<=1}"), which the stdlib reads as literal text
+_FUZZY = regex.compile(r"\{[^}]*[eisd]\s*[<=]")
+_UNBOUNDED = -1
+#: Latin-1 bytes that are not letters: deleting them leaves a line's Latin-1 letters
+_NOT_LETTERS = bytes(b for b in range(256) if not chr(b).isalpha())
+
+
+def _no_letter(code: int) -> bool:
+    """A character that is no letter and has no case: it matches only itself."""
+    char = chr(code)
+    return not char.isalpha() and char.lower() == char == char.upper()
+
+
+def _set_counts(items: Any, letters: bool) -> bool:
+    """Whether a character set can match a character that counts (see ``_width``)."""
+    for op, arg in items:
+        if op is _sre.CATEGORY and arg is _sre.CATEGORY_SPACE:
+            continue
+        if not letters:
+            return True
+        if op is _sre.CATEGORY and arg is _sre.CATEGORY_DIGIT:
+            continue
+        if op is _sre.LITERAL and _no_letter(arg):
+            continue
+        if op is _sre.RANGE and all(_no_letter(c) for c in range(arg[0], arg[1] + 1)):
+            continue
+        return True
+    return False
+
+
+def _width(items: Any, letters: bool) -> int:
+    """The most characters that count a match of ``items`` can hold (``_UNBOUNDED`` when
+    there is no limit): characters other than white space, or with ``letters`` only
+    letters. ``\\s`` matches only white space (what ``str.split`` splits on) and ``\\d``
+    only digits, so their repeats count nothing; lookarounds consume nothing."""
+    total = 0
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            total += 0 if letters and _no_letter(arg) else 1
+        elif op is _sre.NOT_LITERAL or op is _sre.ANY:
+            total += 1
+        elif op is _sre.IN:
+            total += _set_counts(arg, letters)
+        elif op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+            continue
+        elif op is _sre.BRANCH:
+            widths = [_width(b, letters) for b in arg[1]]
+            if _UNBOUNDED in widths:
+                return _UNBOUNDED
+            total += max(widths)
+        elif op is _sre.SUBPATTERN:
+            width = _width(arg[3], letters)
+            if width == _UNBOUNDED:
+                return _UNBOUNDED
+            total += width
+        elif op in _REPEATS:
+            _low, high, sub = arg
+            width = _width(sub, letters)
+            if width == _UNBOUNDED or (width and high == _sre.MAXREPEAT):
+                return _UNBOUNDED
+            total += high * width
+        else:  # group references, atomic groups, anything else: no limit known
+            return _UNBOUNDED
+    return total
+
+
+def _at(items: Any, edge: int, anchors: tuple[tuple[Any, Any], ...]) -> bool:
+    """Whether every way through the parsed sequence has one of ``anchors`` at its
+    first (``edge`` 0) or last (``edge`` -1) item."""
+    items = list(items)
+    if not items:
+        return False
+    op, arg = items[edge]
+    if op is _sre.BRANCH:
+        return all(_at(b, edge, anchors) for b in arg[1])
+    if op is _sre.SUBPATTERN:
+        return _at(arg[3], edge, anchors)
+    return (op, arg) in anchors
+
+
+def _whole_line(items: list[Any]) -> bool:
+    """Whether every match of the parsed sequence starts at ``^`` and ends at ``$``."""
+    return _at(items, 0, _STARTS) and _at(items, -1, _ENDS)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most characters other than white space (``dense``), and the most Latin-1
+    letters, a line a matcher finds anything in can hold; None where there is no limit."""
+
+    dense: int | None
+    letters: int | None
+
+    def exceeded(self, text: str) -> bool:
+        """Whether ``text`` holds more than the limits allow: the matcher finds nothing."""
+        if self.dense is not None and dense_length(text) > self.dense:
+            return True
+        return self.letters is not None and latin_letters(text) > self.letters
+
+
+def line_limits(pattern: str) -> Limits | None:
+    """For a pattern that must match the whole line (``^...$``, every branch), how many
+    characters a line it matches can hold at most (see ``Limits``); None for any
+    other pattern, or when neither count has a limit (``.*``).
+
+    Searched in one line (no ``\\n``), such a match spans the line from its start to its
+    end, and a pattern character matches one text character, so a line with more
+    characters that count cannot match: the pattern need not run on it.
+    """
+    if _FUZZY.search(pattern):
+        return None
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    items = list(parsed.data)
+    if not _whole_line(items):
+        return None
+    dense, letters = _width(items, False), _width(items, True)
+    if dense == _UNBOUNDED and letters == _UNBOUNDED:
+        return None
+    return Limits(
+        None if dense == _UNBOUNDED else dense, None if letters == _UNBOUNDED else letters
+    )
+
+
+def dense_length(text: str) -> int:
+    """Characters of ``text`` that are not white space."""
+    return len("".join(text.split()))
+
+
+def latin_letters(text: str) -> int:
+    """Letters of ``text`` in the Latin-1 range (A-Z, a-z, À-ÿ and the like): a cheap
+    count no larger than the count of all its letters."""
+    return len(text.encode("latin-1", "ignore").translate(None, _NOT_LETTERS))
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -283,6 +422,7 @@ class Matcher:
         self.ignore_case = ignore_case
         self.timeout = timeout
         self._plan: Plan | None | bool = False
+        self._limits: Limits | None | bool = False
         self._flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
         self._sources = _strings(spec["regex"], "regex") if "regex" in spec else []
         self._patterns: list[regex.Pattern[str]] | None = None
@@ -317,6 +457,7 @@ class Matcher:
         """Pickle the plan but not the compiled patterns: compiling is what a cached
         load skips, and most patterns never run on a short input."""
         self.plan  # noqa: B018
+        self.limits  # noqa: B018
         return {**self.__dict__, "_patterns": None}
 
     @property
@@ -332,6 +473,34 @@ class Matcher:
         if self._plan is False:
             self._plan = self._build_plan()
         return self._plan  # type: ignore[return-value]
+
+    @property
+    def limits(self) -> Limits | None:
+        """How many characters a line this matcher finds anything in can hold at most;
+        None when it may find something in any line."""
+        if self._limits is False:
+            self._limits = self._build_limits()
+        return self._limits  # type: ignore[return-value]
+
+    def _build_limits(self) -> Limits | None:
+        if self.contains:
+            return None
+        # a phrase equals the whole stripped line, folded: folding never turns a
+        # character into white space or into nothing, so the line is no denser
+        dense = [dense_length(p) for p in self.phrases]
+        letters = [len(p) for p in self.phrases]
+        for pattern in self._sources:
+            limits = line_limits(pattern)
+            if limits is None:
+                return None
+            dense.append(limits.dense)
+            letters.append(limits.letters)
+        if not dense or (None in dense and None in letters):
+            return None
+        return Limits(
+            None if None in dense else max(dense),  # type: ignore[type-var]
+            None if None in letters else max(letters),  # type: ignore[type-var]
+        )
 
     def _build_plan(self) -> Plan | None:
         fold = "casefold" if self.ignore_case else "raw"
@@ -391,13 +560,13 @@ class Matcher:
                     if len(folded) == len(text):
                         return Span(at, at + len(phrase))
                     return Span(0, len(text))
-        for pattern in self.patterns:
+        for pattern in self._patterns if self._patterns is not None else self.patterns:
             try:
                 found = pattern.search(text, timeout=self.timeout)
             except TimeoutError:
                 raise MatchTimeout(pattern.pattern) from None
             if found:
-                return Span(found.start(), found.end())
+                return Span(*found.span())
         return None
 
     def finditer(self, text: str) -> list[Span]:

@@ -13,11 +13,20 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
-from typing import TypeVar
+from sys import maxsize
+from typing import Any, TypeVar
 
 import regex
 
-from cleaner.matching import CharClass, Matcher, Span, prefilter_fold
+from cleaner.matching import (
+    CharClass,
+    Limits,
+    Matcher,
+    Span,
+    dense_length,
+    latin_letters,
+    prefilter_fold,
+)
 from cleaner.textstats import prose_weight
 
 _FOLDS: dict[str, Callable[[str], str]] = {
@@ -36,16 +45,20 @@ def _class_pattern(cls: CharClass) -> regex.Pattern[str]:
     return regex.compile(cls.pattern)
 
 
-class HeadTable:
-    """The line-start literals of many matchers, so one pass over a page's line heads
-    finds the candidate lines of all of them (instead of one lookup per literal)."""
+class LiteralTable:
+    """The literals of many matchers, so one pass over a page finds the candidate lines
+    of all of them (instead of one lookup per literal): line-start literals by their
+    first characters, and literals found anywhere in one Aho-Corasick automaton per fold."""
 
     def __init__(self, matchers: Iterable[Matcher]) -> None:
         #: fold -> first one, two or three characters -> (id(matcher), literal)
         self.starts: dict[str, dict[str, list[tuple[int, str]]]] = {}
-        #: fold -> (id(matcher), character class)
-        self.classes: dict[str, list[tuple[int, CharClass]]] = {}
+        #: fold -> character class -> ids of the matchers whose lines may start with it
+        self.classes: dict[str, dict[CharClass, list[int]]] = {}
+        #: fold -> literal found anywhere in a line -> ids of the matchers that need it
+        self.anywhere: dict[str, dict[str, list[int]]] = {}
         self.known: set[int] = set()
+        self._automata: dict[str, Any] = {}
         for matcher in matchers:
             plan = matcher.plan
             if plan is None or id(matcher) in self.known:
@@ -53,23 +66,43 @@ class HeadTable:
             self.known.add(id(matcher))
             for fold, literals in plan:
                 if not fold.endswith("^"):
+                    for literal in literals:
+                        if not isinstance(literal, CharClass):
+                            ids = self.anywhere.setdefault(fold, {}).setdefault(literal, [])
+                            ids.append(id(matcher))
                     continue
                 base = fold[:-1]
                 for literal in literals:
                     if isinstance(literal, CharClass):
-                        self.classes.setdefault(base, []).append((id(matcher), literal))
+                        ids = self.classes.setdefault(base, {}).setdefault(literal, [])
+                        ids.append(id(matcher))
                     else:
                         starts = self.starts.setdefault(base, {})
                         starts.setdefault(literal[:3], []).append((id(matcher), literal))
+
+    def automaton(self, fold: str) -> Any:
+        """The automaton of the ``fold`` literals found anywhere, built on first use:
+        each literal's value is its length and the ids of the matchers that need it."""
+        found = self._automata.get(fold)
+        if found is None:
+            import ahocorasick
+
+            found = self._automata[fold] = ahocorasick.Automaton()
+            for literal, ids in self.anywhere.get(fold, {}).items():
+                found.add_word(literal, (len(literal), tuple(ids)))
+            found.make_automaton()
+        return found
 
 
 class Memo:
     """Per-run knowledge keyed by original line number (``origin``) or by line text."""
 
-    def __init__(self, table: HeadTable | None = None) -> None:
+    def __init__(self, table: LiteralTable | None = None) -> None:
         self.table = table
         #: fold -> id(matcher) -> original lines whose head starts with one of its literals
         self.heads: dict[str, dict[int, set[int]]] = {}
+        #: fold -> id(matcher) -> original lines that hold one of its literals (not classes)
+        self.anywhere: dict[str, dict[int, set[int]]] = {}
         #: original lines whose text changed since the scans above
         self.dirty: set[int] = set()
         #: id(matcher) -> original lines that may match it, as they read when scanned
@@ -77,9 +110,19 @@ class Memo:
         self.prose: dict[str, int] = {}
         #: line text -> its words joined by single spaces
         self.norms: dict[str, str] = {}
+        #: line text -> characters other than white space, and Latin-1 letters (``Limits``)
+        self.counts: dict[str, tuple[int, int]] = {}
         self._per_text: dict[tuple[str, str], object] = {}
         #: (id(matcher), text) -> the matcher's first span in that text, or None
         self.found: dict[tuple[int, str], Span | None] = {}
+        self._stores: dict[str, dict[Any, Any]] = {}
+
+    def store(self, name: str) -> dict[Any, Any]:
+        """A dict kept for the run under ``name``: a rule kind's own per-text cache."""
+        found = self._stores.get(name)
+        if found is None:
+            found = self._stores[name] = {}
+        return found
 
     def per_text(self, kind: str, text: str, compute: Callable[[str], T]) -> T:
         """``compute(text)``, once per run for each ``kind`` and line text: for any
@@ -121,6 +164,7 @@ class Page:
         self._prose: list[int] | None = None
         self._docs: dict[str, tuple[str, list[int]]] = {}
         self._heads: dict[str, list[str]] = {}
+        self._lines: dict[str, list[str]] = {}  # fold -> the folded page split into lines
         self._indexes: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
@@ -169,7 +213,9 @@ class Page:
         if fold not in self._docs:
             raw = self._docs["raw"][0] if "raw" in self._docs else "\n".join(self.texts)
             doc = _FOLDS[fold](raw)
-            starts = [0, *accumulate(len(x) + 1 for x in doc.split("\n"))]
+            lines = self._lines[fold] = doc.split("\n")
+            # each line's length and its "\n", summed in C
+            starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
             self._docs[fold] = (doc, starts)
         return self._docs[fold]
 
@@ -177,7 +223,8 @@ class Page:
         """Every line folded and stripped on the left."""
         heads = self._heads.get(fold)
         if heads is None:
-            heads = self._heads[fold] = [h.lstrip() for h in self._doc(fold)[0].split("\n")]
+            self._doc(fold)
+            heads = self._heads[fold] = list(map(str.lstrip, self._lines[fold]))
         return heads
 
     def _head_index(self, fold: str, width: int) -> dict[str, list[int]]:
@@ -186,8 +233,13 @@ class Page:
         index = self._indexes.get(key)
         if index is None:
             index = self._indexes[key] = {}
-            for i, h in enumerate(self._heads_of(fold)):
-                index.setdefault(h[:width], []).append(i)
+            wider = self._indexes.get((fold, 3))
+            if width < 3 and wider is not None:  # regroup the groups: fewer than the lines
+                for first, lines in wider.items():
+                    index.setdefault(first[:width], []).extend(lines)
+            else:
+                for i, h in enumerate(self._heads_of(fold)):
+                    index.setdefault(h[:width], []).append(i)
         return index
 
     def _scan(self, literal: str | CharClass, fold: str, into: set[int]) -> None:
@@ -220,22 +272,47 @@ class Page:
         if done is None:
             assert memo.table is not None
             starts = memo.table.starts.get(fold, {})
-            classes = memo.table.classes.get(fold, [])
+            classes = memo.table.classes.get(fold, {})
             found: dict[int, set[int]] = {}
             heads = self._heads_of(fold)
             get = starts.get
-            for i, h in enumerate(heads):
-                for key in {h[:1], h[:2], h[:3]}:
+            # lines that open alike share their lookups: one per distinct first three
+            for first, lines in self._head_index(fold, 3).items():
+                for key in {first[:1], first[:2], first}:
                     for matcher, literal in get(key, ()):
-                        if len(literal) <= 3 or h.startswith(literal):
-                            found.setdefault(matcher, set()).add(i)
-            if classes:
-                for first, lines in self._head_index(fold, 1).items():
-                    for matcher, cls in classes:
-                        if first and _class_pattern(cls).match(first):
+                        if len(literal) <= 3:  # the literal is ``key``, a prefix of them all
                             found.setdefault(matcher, set()).update(lines)
+                            continue
+                        hit = [i for i in lines if heads[i].startswith(literal)]
+                        if hit:
+                            found.setdefault(matcher, set()).update(hit)
+            if classes:  # one test per distinct first character and class
+                for first, lines in self._head_index(fold, 1).items():
+                    if not first:
+                        continue
+                    for cls, ids in classes.items():
+                        if _class_pattern(cls).match(first):
+                            for matcher in ids:
+                                found.setdefault(matcher, set()).update(lines)
             origin = self.origin
             done = memo.heads[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
+        return done
+
+    def _all_anywhere(self, fold: str) -> dict[int, set[int]]:
+        """Original lines per matcher of the run's literal table that hold one of its
+        literals anywhere, found in one pass of the fold's automaton, once per run."""
+        memo = self.memo
+        done = memo.anywhere.get(fold)
+        if done is None:
+            assert memo.table is not None
+            doc, starts = self._doc(fold)
+            found: dict[int, set[int]] = {}
+            for end, (length, ids) in memo.table.automaton(fold).iter(doc):
+                i = bisect_right(starts, end - length + 1) - 1  # the line it starts in
+                for matcher in ids:
+                    found.setdefault(matcher, set()).add(i)
+            origin = self.origin
+            done = memo.anywhere[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
         return done
 
     def _scan_heads(self, literals: frozenset[str | CharClass], fold: str, into: set[int]) -> None:
@@ -279,7 +356,8 @@ class Page:
         """Non-blank lines, in order, that ``matcher`` may match; no other line can match.
 
         Lines removed since a scan never come back, and lines cut since (dirty) are
-        read again, so a scan made on an earlier page of the run still holds.
+        read again, so a scan made on an earlier page of the run still holds. Lines too
+        long for a whole-line matcher (see ``Matcher.limits``) are left out.
         """
         key = id(matcher)
         found = self._candidates.get(key)
@@ -302,6 +380,11 @@ class Page:
                         from_heads |= self._all_heads(fold[:-1]).get(key, set())
                     elif fold.endswith("^"):
                         self._scan_heads(literals, fold[:-1], scanned)
+                    elif batched:
+                        from_heads |= self._all_anywhere(fold).get(key, set())
+                        for literal in literals:
+                            if isinstance(literal, CharClass):
+                                self._scan(literal, fold, scanned)
                     else:
                         for literal in literals:
                             self._scan(literal, fold, scanned)
@@ -319,5 +402,27 @@ class Page:
                 ):
                     lines.add(i)
             found = sorted(i for i in lines if not blank[i])
+        limits = matcher.limits
+        if limits is not None:
+            found = self._within(found, limits)
         self._candidates[key] = found
         return found
+
+    def _within(self, lines: list[int], limits: Limits) -> list[int]:
+        """The ``lines`` not too long for a matcher with these ``limits``."""
+        texts = self.texts
+        dense = limits.dense if limits.dense is not None else maxsize
+        letters = limits.letters if limits.letters is not None else maxsize
+        shortest = min(x for x in (limits.dense, limits.letters) if x is not None)
+        counts = self.memo.counts
+        out = []
+        for i in lines:
+            text = texts[i]
+            if len(text) > shortest:
+                known = counts.get(text)
+                if known is None:
+                    known = counts[text] = (dense_length(text), latin_letters(text))
+                if known[0] > dense or known[1] > letters:
+                    continue
+            out.append(i)
+        return out

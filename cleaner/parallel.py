@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from typing import Any, TypeVar
 
-from cleaner.engine import Engine, Timeout
-from cleaner.errors import InputError
+from cleaner.engine import Engine
 from cleaner.process import Options, Unit, process_jsonl, process_text
 
 T = TypeVar("T")
@@ -101,17 +98,6 @@ def chunks(rows: Iterable[bytes]) -> Iterator[tuple[int, list[bytes]]]:
         number += len(chunk)
 
 
-def _renumber(unit: Unit, offset: int) -> Unit:
-    if not offset:
-        return unit
-    return replace(
-        unit,
-        line=unit.line + offset,
-        removed=[replace(r, line=r.line + offset) for r in unit.removed],
-        timeouts=[Timeout(t.rule_id, t.line + offset) for t in unit.timeouts],
-    )
-
-
 def _jsonl_chunk(task: tuple[int, list[bytes], Options, str]) -> list[Unit]:
     first, rows, opts, name = task
     return jsonl_chunk(worker_engine(), first, rows, opts, name)
@@ -121,16 +107,7 @@ def jsonl_chunk(
     engine: Engine, first: int, rows: list[bytes], opts: Options, name: str
 ) -> list[Unit]:
     """Units of a chunk of rows whose first is row ``first`` of the file ``name``."""
-    offset = first - 1
-    try:
-        return [_renumber(u, offset) for u in process_jsonl(engine, rows, opts, name)]
-    except InputError as exc:
-        # the message names the row within the chunk; name it within the file
-        def fix(m: re.Match[str]) -> str:
-            return f"{name}:{int(m.group(1)) + offset}:"
-
-        message = re.sub(rf"^{re.escape(name)}:(\d+):", fix, str(exc), count=1)
-        raise InputError(message) from None
+    return list(process_jsonl(engine, rows, opts, name, first))
 
 
 def jsonl_units(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from cleaner.engine import Engine, Outcome, Timeout
 from cleaner.errors import InputError
@@ -42,11 +43,15 @@ class Options:
         return self.html or self.fmt == "html"
 
 
-@dataclass(frozen=True)
-class Removed:
+class Removed(NamedTuple):
     line: int  # 1-based line in the input file
     rule_id: str
     text: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a worker sends a hundred of these per page: rebuilt by tuple.__new__ (in C),
+        # the parent unpickles them several times faster than through __new__
+        return tuple.__new__, (Removed, tuple(self))
 
 
 @dataclass
@@ -136,14 +141,15 @@ def _row_error(name: str, number: int, message: str) -> InputError:
 
 
 def process_jsonl(
-    engine: Engine, rows: Iterable[bytes], opts: Options, name: str
+    engine: Engine, rows: Iterable[bytes], opts: Options, name: str, first: int = 1
 ) -> Iterator[Unit]:
     """Clean the ``opts.field`` of every row; other fields and row order stay as they are.
 
     Rows are split on ``\\n`` only. A row whose field is unchanged is written back byte
     for byte; a changed row is serialised again with its keys in their original order.
+    ``first`` is the number of the first row in the file (a worker gets a chunk).
     """
-    for number, raw in enumerate(rows, start=1):
+    for number, raw in enumerate(rows, start=first):
         stripped = raw.rstrip(b"\r\n")
         ending = raw[len(stripped) :]
         if not stripped.strip():

@@ -115,7 +115,12 @@ class Rule:
 
     def matches(self, page: Page, i: int) -> bool:
         assert self.match is not None
-        return not page.blank[i] and self.search(self.match, page, i) is not None
+        if page.blank[i]:
+            return False
+        try:  # ``search`` inlined: this runs on every candidate line of every rule
+            return page.search(self.match, i) is not None
+        except MatchTimeout:
+            raise RuleTimeout(self.id, i) from None
 
 
 def positive_int(spec: dict[str, Any], key: str, default: int, *, minimum: int = 0) -> int:

@@ -143,7 +143,8 @@ def test_line_heads_of_anchored_patterns():
 
 def test_phrases_and_heads_find_indented_lines():
     page = Page(["  Source link", "Source linked", "x Source link", "\u00a0Source link"])
-    assert page.candidates(Matcher({"phrases": ["Source link"]})) == [0, 1, 3]
+    # "Source linked" starts with the phrase but is longer than it: no candidate
+    assert page.candidates(Matcher({"phrases": ["Source link"]})) == [0, 3]
     tags = Matcher({"regex": r"^\s*Tags?:", "ignore_case": True})
     assert Page(["TAGS: a", " tag: b", "no tags: c"]).candidates(tags) == [0, 1]
 
@@ -160,3 +161,104 @@ def test_per_text_computes_once_per_text():
     assert memo.per_text("words", "a b", words) == 2
     assert memo.per_text("other", "a b", words) == 2
     assert calls == ["a b", "a b"]
+
+
+def test_line_limits_of_whole_line_patterns():
+    from cleaner.matching import Limits, line_limits
+
+    assert line_limits(r"^\s*Home\s*$") == Limits(4, 4)
+    assert line_limits(r"^\s*(?:Home|Read\s+more)\s*[:.]?\s*$") == Limits(9, 8)
+    assert line_limits(r"^\s*\d+\s+min\s+read$") == Limits(None, 7)  # digits hold no letter
+    assert line_limits(r"^a$|^bc$") == Limits(2, 2)
+    assert line_limits(r"^\s*Home") is None  # may go on after the word
+    assert line_limits(r"Home\s*$") is None
+    assert line_limits(r"^.*$") is None
+    assert line_limits(r"^a$|bc$") is None  # one branch not anchored
+    assert line_limits(r"^(?:abc){e<=1}$") is None  # fuzzy: a match may hold more
+
+
+def test_limits_never_drop_a_line_the_pattern_matches():
+    from cleaner.matching import latin_letters
+
+    matcher = Matcher({"regex": r"^\s*(?:\d+\s+min\s+read|Home)\s*$", "ignore_case": True})
+    assert matcher.limits is not None
+    lines = [
+        "123456789012345678901234567890 min read",
+        "  \t HOME \u00a0 ",
+        "\u0661\u0662 min read",  # Arabic-Indic digits are \\d too
+        "12 min read more",
+        "Home page of the site",
+    ]
+    for line in lines:
+        if matcher.limits.exceeded(line):
+            assert matcher.search(line) is None, line
+    assert not matcher.limits.exceeded(lines[0]) and matcher.limits.exceeded(lines[4])
+    assert latin_letters("Zürich – Łódź") == 8  # Ł and ó... only Latin-1 letters count
+
+
+def test_limits_hold_on_every_dev_line(default_engine):
+    """No line a default matcher finds anything in is ever over that matcher's limits."""
+    path = shared_or_skip("benchdata", "news-dev.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lines = {t for row in fh for t in json.loads(row)["text"].split("\n") if t.strip()}
+    limited = [m for r in default_engine.rules for m in r.matchers() if m.limits is not None]
+    assert len(limited) > 10
+    for matcher in limited:
+        for line in lines:
+            if matcher.limits.exceeded(line):
+                assert matcher.search(line) is None, (matcher.limits, line)
+
+
+def test_measure_with_the_run_memo_equals_a_fresh_measure():
+    from cleaner.kinds.content import measure
+
+    path = shared_or_skip("benchdata", "web-dev.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        pages = [json.loads(line)["text"].split("\n") for line in fh][::25]
+    for texts in pages:
+        memo = Memo()
+        blank = [not t.strip() for t in texts]
+        assert measure(texts, blank, memo) == measure(texts, blank)
+        half = texts[: len(texts) // 2]  # a later pass sees fewer lines: language told anew
+        assert measure(half, blank[: len(half)], memo) == measure(half, blank[: len(half)])
+
+
+def test_language_vote_adds_up_as_before():
+    """``detect`` skips words no list holds; every score must still be the same sum."""
+    from collections import Counter
+
+    from cleaner import language
+
+    def reference(tokens: list[str]) -> str | None:
+        names, holders = language.stoplist_index()
+        scores = [0.0] * len(names)
+        for word, n in Counter(tokens).items():
+            held = holders.get(word)
+            if held:
+                vote = n / len(held)
+                for i in held:
+                    scores[i] += vote
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        return None if best is None or scores[best] <= 0 else names[best]
+
+    path = shared_or_skip("benchdata", "web-dev.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        pages = [json.loads(line)["text"].lower() for line in fh][::5]
+    for page in pages:
+        for tokens in (page.split(), page.split()[:40]):
+            assert language.detect(tokens) == reference(tokens)
+
+
+def test_literal_table_finds_what_scanning_each_literal_finds(default_engine):
+    """One automaton pass per fold gives each matcher the lines one scan per literal gives."""
+    path = shared_or_skip("benchdata", "web-dev.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        pages = [json.loads(line)["text"].split("\n") for line in fh][::20]
+    pages.append(["pap", "x\ud83dap", "", "(c) 2024", "©", "a|b"])  # overlaps, surrogates
+    matchers = [m for r in default_engine.rules for m in r.matchers() if m.plan is not None]
+    table = default_engine.table
+    assert table.anywhere  # the default rules do have literals found anywhere
+    for texts in pages:
+        batched, alone = Page(texts, memo=Memo(table)), Page(texts)
+        for matcher in matchers:
+            assert batched.candidates(matcher) == alone.candidates(matcher)

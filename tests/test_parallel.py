@@ -44,6 +44,28 @@ def test_error_names_the_row_in_the_file() -> None:
         list(parallel.jsonl_units(cleaner.engine(), rows, Options(fmt="jsonl"), "rows.jsonl", 2))
 
 
+def test_a_byte_order_mark_counts_only_on_the_first_row_of_the_file() -> None:
+    """Row 5 opens the second chunk: a worker must not take its U+FEFF for the file's BOM."""
+    rows = _rows(8)
+    rows[4] = "\ufeff".encode() + rows[4]
+    opts = Options(fmt="jsonl")
+    with pytest.raises(InputError, match=r"^rows.jsonl:5: malformed JSON"):
+        list(process_jsonl(cleaner.engine(), rows, opts, "rows.jsonl"))
+    with pytest.raises(InputError, match=r"^rows.jsonl:5: malformed JSON"):
+        list(parallel.jsonl_units(cleaner.engine(), rows, opts, "rows.jsonl", 2))
+
+
+def test_removals_pickle_as_themselves() -> None:
+    import pickle
+
+    from cleaner.process import Removed
+
+    removed = Removed(3, "source-link", "Source link")
+    back = pickle.loads(pickle.dumps([removed]))[0]
+    assert type(back) is Removed and back == removed
+    assert (back.line, back.rule_id, back.text) == (3, "source-link", "Source link")
+
+
 def test_chunks_keep_numbers_and_bound_size() -> None:
     got = list(parallel.chunks(iter(_rows(10))))
     assert [first for first, _ in got] == [1, 5, 9]

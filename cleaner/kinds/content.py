@@ -30,14 +30,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import regex
 
 from cleaner import language
 from cleaner.matching import Matcher, SpecError
+from cleaner.page import Memo
 from cleaner.rule import Page, Removal, Rule, matcher, positive_int
 from cleaner.textstats import ends_sentence
 
@@ -65,49 +67,76 @@ class LineStats:
     titled: bool = False  # starts with a Title Case headline (a teaser: headline + summary)
 
 
-def measure(texts: list[str], blank: list[bool]) -> list[LineStats | None]:
+def measure(
+    texts: Sequence[str], blank: list[bool], memo: Memo | None = None
+) -> list[LineStats | None]:
     """Stats for every non-blank line, with the page's language told once from all of it.
 
-    Each line is tokenized once; the spaceless-script measures run only on pages that
-    hold such characters at all, and only on their non-ASCII lines."""
-    tokens = [[] if b else _WORD.findall(t.lower()) for t, b in zip(texts, blank, strict=True)]
+    Each line is tokenized once per run: ``memo`` (the run's, shared by its passes) keeps
+    every line's tokens and, per page language, its stats, so a later pass over the
+    same lines only tells the language again. The spaceless-script measures run only
+    on pages that hold such characters at all, and only on their non-ASCII lines."""
+    store = (memo if memo is not None else Memo()).store
+    tokens_of: dict[str, list[str]] = store("content.tokens")
+    tokens: list[list[str]] = []
+    for t, b in zip(texts, blank, strict=True):
+        if b:
+            continue
+        toks = tokens_of.get(t)
+        if toks is None:
+            toks = tokens_of[t] = _WORD.findall(t.lower())
+        tokens.append(toks)
     joined = "\n".join(t for t, b in zip(texts, blank, strict=True) if not b)
     any_cjk = not joined.isascii() and _CJK_BLOCKS.search(joined) is not None
-    stop: frozenset[str] = frozenset()
-    english = False
-    if not (any_cjk and language.is_cjk(joined)):
-        lang = language.detect(_sentence_words(texts, tokens))
-        stop, english = language.stopwords(lang), lang == _ENGLISH
+    lang: str | None = None
+    cjk_page = any_cjk and language.is_cjk(joined)
+    if not cjk_page:
+        lang = language.detect(_sentence_words(texts, blank, tokens))
+    known: dict[str, LineStats] = store(f"content.stats:{any_cjk}:{cjk_page}:{lang}")
+    stop = language.stopwords(lang) if not cjk_page else frozenset()
+    english = lang == _ENGLISH
     out: list[LineStats | None] = []
-    for text, b, toks in zip(texts, blank, tokens, strict=True):
+    for text, b in zip(texts, blank, strict=True):
         if b:
             out.append(None)
             continue
-        ends = ends_sentence(text) and not _cut_short(text)
-        if any_cjk and not text.isascii():
-            cjk = len(_CJK.findall(text))
-            if cjk:
-                latin = len(_WORD.findall(_CJK.sub(" ", text)))
-                out.append(LineStats(latin + cjk / 2, 1.0, ends))
-                continue
-        n = len(toks)
-        hits = sum(map(stop.__contains__, toks))
-        density = (hits / n if n else 0.0) if stop else 1.0
-        out.append(LineStats(float(n), density, ends, english and _title_case(text)))
+        stats = known.get(text)
+        if stats is None:
+            stats = known[text] = _line_stats(text, tokens_of[text], any_cjk, stop, english)
+        out.append(stats)
     return out
 
 
-def _sentence_words(texts: list[str], tokens: list[list[str]], enough: int = 50) -> list[str]:
+def _sentence_words(
+    texts: Sequence[str], blank: list[bool], tokens: list[list[str]], enough: int = 50
+) -> list[str]:
     """The words that tell the page's language: those of its sentences, when it has
     enough of them. Menus, date archives and link lists vote for whatever language
     their abbreviations happen to be stopwords of ("Mar", "May", "Jun")."""
+    shown = (t for t, b in zip(texts, blank, strict=True) if not b)
     words = [
         w
-        for t, ws in zip(texts, tokens, strict=True)
+        for t, ws in zip(shown, tokens, strict=True)
         if len(ws) >= 6 and ends_sentence(t)
         for w in ws
     ]
-    return words if len(words) >= enough else [w for ws in tokens for w in ws]
+    return words if len(words) >= enough else list(chain.from_iterable(tokens))
+
+
+def _line_stats(
+    text: str, toks: list[str], any_cjk: bool, stop: frozenset[str], english: bool
+) -> LineStats:
+    """One line's stats on a page of the given kind (see ``measure``)."""
+    ends = ends_sentence(text) and not _cut_short(text)
+    if any_cjk and not text.isascii():
+        cjk = len(_CJK.findall(text))
+        if cjk:
+            latin = len(_WORD.findall(_CJK.sub(" ", text)))
+            return LineStats(latin + cjk / 2, 1.0, ends)
+    n = len(toks)
+    hits = sum(map(stop.__contains__, toks))
+    density = (hits / n if n else 0.0) if stop else 1.0
+    return LineStats(float(n), density, ends, english and _title_case(text))
 
 
 # the function words English Title Case capitalises and running prose does not
@@ -213,7 +242,7 @@ class ContentRule(Rule):
         return (s.ends and s.words >= self.min_words) or s.words >= self.long_words
 
     def apply(self, page: Page) -> Iterator[Removal]:
-        own = measure(list(page.texts), page.blank)
+        own = measure(page.texts, page.blank, page.memo)
         lines = [i for i, s in enumerate(own) if s is not None]
         stats = _unwrap(page, own, lines)
         if not lines:

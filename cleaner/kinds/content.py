@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -250,10 +250,7 @@ class ContentRule(Rule):
         keys = [page.texts[i].strip() for i in lines]
         copies = Counter(keys)
         repeated = [copies[key] > 1 for key in keys]
-        heads = {key for key in copies if 4 <= len(key.split()) <= 20}
-        repeated = [
-            r or _opens_with(key, heads) for r, key in zip(repeated, keys, strict=True)
-        ]
+        heads = _heads(copies)
         prose = [
             self.is_prose(stats[i]) and not _doubled(page.texts[i])  # type: ignore[arg-type]
             for i in lines
@@ -269,7 +266,7 @@ class ContentRule(Rule):
             if not prose[k]:
                 scores.append(-(self.list_cost if listed[k] else float(self.short_cost)))
                 continue
-            if repeated[k] or teaser[k]:
+            if repeated[k] or teaser[k] or _opens_with(keys[k], heads):
                 scores.append(0.0)
                 continue
             st = stats[i]
@@ -440,11 +437,24 @@ def _headlines(page: Page, lines: list[int], max_words: int) -> list[int]:
     return out
 
 
-def _opens_with(text: str, heads: set[str]) -> bool:
-    """Whether ``text`` opens with another line of the page, four to twenty words long
-    (a headline printed alone and again with its summary)."""
-    words = text.split()
-    return any(" ".join(words[:n]) in heads for n in range(4, min(20, len(words) - 1) + 1))
+def _heads(lines: Iterable[str]) -> dict[str, set[str]]:
+    """The page's lines of four to twenty words, by their first four words."""
+    out: dict[str, set[str]] = {}
+    for line in lines:
+        words = line.split()
+        if 4 <= len(words) <= 20:
+            out.setdefault(" ".join(words[:4]), set()).add(" ".join(words))
+    return out
+
+
+def _opens_with(text: str, heads: dict[str, set[str]]) -> bool:
+    """Whether ``text`` opens with another, shorter line of the page (a headline printed
+    alone and again with its summary)."""
+    words = text.split(None, 20)
+    found = heads.get(" ".join(words[:4]))
+    if not found:
+        return False
+    return any(" ".join(words[:n]) in found for n in range(4, min(20, len(words) - 1) + 1))
 
 
 def _unwrap(page: Page, stats: list[LineStats | None], lines: list[int]) -> list[LineStats | None]:

@@ -11,14 +11,19 @@ another language) until a line only chrome looks like stops it. Inside the run s
 lines are headings, quotes and list items and stay; only long stretches of menu items
 go. Everything outside the run goes.
 
-Teasers cut off mid-word ("... trapped in vi...") or printed twice on one line (a link's
-title, then its image's alt text) are not prose, however long; on English pages a line
-that opens with a Title Case headline is a teaser (headline and summary on one line) and
-earns what lone prose earns. Two knobs lean towards
+Some prose earns nothing, however long: teasers cut off mid-sentence ("... trapped in
+vi...") with no whole paragraph beside them, lines printed twice on a page or opening
+with another line of it (a headline, then its summary), and, on English pages, lines
+that open with a Title Case headline. A link printed twice on one line (title, then
+the image's alt text) is not prose at all. The page's language is told from its
+sentences, so a menu or a date archive cannot vote for another one. A hard-wrapped
+paragraph (plain-text pages, mail archives) is judged as one. Lines a ``boundary``
+rule removed (a rights notice) with chrome right below them split the page: the run
+never crosses one. Two knobs lean towards
 precision and cost some recall on lists inside articles, so the default pack leaves
-them off: ``list_cost`` (what each line of a stretch of ``list_lines`` non-prose lines
-costs) and ``title_bonus`` (what the first paragraph below a repeat of the page's title,
-its first line, earns).
+them low: ``list_cost`` (what each line of a stretch of ``list_lines`` non-prose lines
+costs; a stretch a colon introduces is the article's own list) and ``title_bonus``
+(what the first paragraph below a repeat of the page's title, its first line, earns).
 
     - id: content
       kind: content

@@ -347,6 +347,11 @@ def test_default_rules_stay_fast_on_pathological_lines() -> None:
         "- " * 3000,
         " ".join(["Home"] * 500),
         ("Lesen Sie auch: " + "Wort " * 30) * 5,
+        # wide separators between items a pattern repeats
+        "Facebook   Twitter   LinkedIn Email Print WhatsApp Reddit Telegram Pinterest   More",
+        ("Share" + " " * 4) * 12 + "x",
+        " >      ".join(["Home crumb"] * 12) + " x.",
+        "1" + " \t \t \t 2" * 40 + " x",
     ]
     text = "\n".join(hostile) + "\n"
     engine = cleaner.engine()

@@ -63,9 +63,9 @@ def trim_tail(text: str, precise: str, min_share: float = MIN_PRECISE_SHARE) -> 
     """
     if len(precise) < min_share * len(text):
         return text
-    kept = {_key(line) for line in precise.splitlines() if line.strip()}
-    lines = text.splitlines()
+    kept = {_key(line) for line in precise.split("\n") if line.strip()}
+    lines = text.split("\n")  # only "\n" ends a line, as everywhere in cleaner
     last = next((k for k in range(len(lines) - 1, -1, -1) if _key(lines[k]) in kept), None)
-    if last is None:
+    if last is None or not any(line.strip() for line in lines[last + 1 :]):
         return text
     return "\n".join(lines[: last + 1])

@@ -236,3 +236,15 @@ def test_a_headline_printed_again_with_its_summary_earns_nothing() -> None:
     kept, gone = _run(page)
     assert teaser in gone
     assert all(line in kept for line in ARTICLE)
+
+
+def test_a_lead_opening_with_a_long_title_and_name_is_kept() -> None:
+    lead = (
+        "Former New York City Mayor Michael Bloomberg said on Monday that he would decide "
+        "within days whether to run, after months in which he had told friends and "
+        "advisers that the field was already too crowded for another candidate."
+    )
+    lone = "The council will meet again next week to discuss the plan."
+    page = ["Home", "News", "Sport", "Bloomberg weighs a late run", lead, "Home", "News"]
+    kept, _ = _run(page + ["Video", lone, "Contact", "About", "Jobs"])
+    assert lead in kept

@@ -113,3 +113,8 @@ def test_input_html_scopes_a_rule_file(tmp_path: Path) -> None:
     bad.write_text("input: pdf\n" + rules)
     with pytest.raises(RuleError, match="'input' must be one of: html"):
         load_rules([bad])
+
+
+def test_trim_tail_leaves_the_text_as_it_is_when_nothing_goes() -> None:
+    text = "A first paragraph that is long enough to count.\u2028Same line, other half.\n"
+    assert html.trim_tail(text, text) == text

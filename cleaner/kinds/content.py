@@ -13,17 +13,17 @@ go. Everything outside the run goes.
 
 Some prose earns nothing, however long: teasers cut off mid-sentence ("... trapped in
 vi...") with no whole paragraph beside them, lines printed twice on a page or opening
-with another line of it (a headline, then its summary), and, on English pages, lines
-that open with a Title Case headline. A link printed twice on one line (title, then
-the image's alt text) is not prose at all. The page's language is told from its
-sentences, so a menu or a date archive cannot vote for another one. A hard-wrapped
-paragraph (plain-text pages, mail archives) is judged as one. Lines a ``boundary``
-rule removed (a rights notice) with chrome right below them split the page: the run
-never crosses one. Two knobs lean towards
-precision and cost some recall on lists inside articles, so the default pack leaves
-them low: ``list_cost`` (what each line of a stretch of ``list_lines`` non-prose lines
-costs; a stretch a colon introduces is the article's own list) and ``title_bonus``
-(what the first paragraph below a repeat of the page's title, its first line, earns).
+with another line of it (a headline, then its summary). On English pages a line that
+opens with a Title Case headline earns what lone prose earns. A link printed twice on
+one line (title, then the image's alt text) is not prose at all. The page's language
+is told from its sentences, so a menu or a date archive cannot vote for another one. A
+hard-wrapped paragraph (plain-text pages, mail archives) is judged as one. Lines a
+``boundary`` rule removed (a rights notice) with chrome right below them split the
+page: the run never crosses one. Two knobs lean towards precision and cost some recall
+on lists inside articles, so the default pack keeps them low: ``list_cost`` (what each
+line of a stretch of ``list_lines`` non-prose lines costs; a stretch a colon introduces
+is the article's own list) and ``title_bonus`` (what the first paragraph below a repeat
+of the page's title, its first line, earns).
 
     - id: content
       kind: content
@@ -279,9 +279,7 @@ class ContentRule(Rule):
             words = st.words
             alone = not (k > 0 and prose[k - 1]) and not (k < last and prose[k + 1])
             lone = alone and (words < self.alone_words or not _ends_paragraph(page.texts[i], st))
-            if st.titled:
-                words = 0.0
-            elif lone:
+            if lone or st.titled:
                 words *= self.alone_share
             # a hard-wrapped paragraph is judged whole; each of its lines earns its share
             scores.append(words * own[i].words / st.words if st is not own[i] else words)  # type: ignore[union-attr]
@@ -381,8 +379,8 @@ def _grow(shapes: _Shapes, start: int, end: int, lo: int, hi: int) -> tuple[int,
 
     Sentences join the run one by one. Lines without a final stop (sub-headings,
     paragraphs whose stop the scraper lost) join as a block only when the block leads
-    on to a sentence (or, below the run, to the page's end): a list of teaser headlines
-    that ends in a menu stays outside."""
+    on to a sentence (or, below the run, to the end of its segment: the page's end or
+    an edge): a list of teaser headlines that ends in a menu stays outside."""
     n = hi + 1
     k = end + 1
     while k < n:
@@ -514,9 +512,10 @@ def _stretches(prose: list[bool], min_lines: int, intro: list[bool]) -> list[boo
     """Which lines lie in a stretch of at least ``min_lines`` non-prose lines in a row.
 
     Between an article's paragraphs stand single headings and quotes; a stretch of
-    headlines, menu items and dates is a list of links, and costs the run more. The
-    lines after one that ends in a colon ("Here are the highlights:") are the list it
-    introduces, the article's own: they cost no more than a heading."""
+    headlines, menu items and dates is a list of links, and costs the run ``list_cost``
+    a line where a single line costs ``short_cost`` (the default pack sets both to 1).
+    The lines after one that ends in a colon ("Here are the highlights:") are the list
+    it introduces, the article's own: they cost ``short_cost`` like a heading."""
     out = [False] * len(prose)
     k = 0
     while k < len(prose):

@@ -288,11 +288,12 @@ class ContentRule(Rule):
                 lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
                 if lead is not None:  # the article's first paragraph, below byline and date
                     scores[lead] += self.title_bonus
-        segment = _segments(page, stats, lines)
+        shapes = _Shapes(page, stats, lines)
+        segment = _segments(page, shapes)
         start, end = _best_run(scores, segment)
         lo = segment.index(segment[start])
         hi = len(segment) - 1 - segment[::-1].index(segment[start])
-        start, end = _grow(_Shapes(page, stats, lines), start, end, lo, hi)
+        start, end = _grow(shapes, start, end, lo, hi)
         start, end = self._edges(page, stats, lines, start, end, lo, hi)
         menu = self._menus(page, stats, lines, start, end)
         for k, i in enumerate(lines):
@@ -532,11 +533,12 @@ def _stretches(prose: list[bool], min_lines: int, intro: list[bool]) -> list[boo
     return out
 
 
-def _segments(page: Page, stats: list[LineStats | None], lines: list[int]) -> list[int]:
+def _segments(page: Page, shapes: _Shapes) -> list[int]:
     """For every line, the number of article edges above it: a run never spans two
     segments. An edge is a line a boundary rule removed (a rights notice) with chrome
     right below it (menu items, labels); a notice followed by a sentence or a heading
     stands inside the text."""
+    lines = shapes.lines
     out = [0] * len(lines)
     if not page.edges:
         return out
@@ -544,7 +546,7 @@ def _segments(page: Page, stats: list[LineStats | None], lines: list[int]) -> li
     segment = 0
     for k, i in enumerate(lines):
         if k and bisect_left(edges, page.origin[i]) > bisect_left(edges, page.origin[lines[k - 1]]):
-            segment += _shape(page.texts[i], stats[i]) == CHROME  # type: ignore[arg-type]
+            segment += shapes[k] == CHROME  # the shape _grow reads, worked out once
         out[k] = segment
     return out
 

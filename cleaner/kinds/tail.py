@@ -5,7 +5,8 @@ marker appears after the article, nothing below it is article text. The marker c
 only when there is more running prose above it than below it, so a marker phrase
 quoted early in an article never cuts the article off, and not when paragraphs follow
 it straight away: a "Filed Under" line printed above the article's first paragraph
-heads the article, not a tail.
+heads the article, and a comment count printed above the article's last paragraph
+("51 Kommentare") is not a comment section.
 
     - id: tags-footer
       kind: tail
@@ -18,7 +19,8 @@ from collections.abc import Iterator
 
 from cleaner.rule import Page, Removal, Rule
 
-# this many paragraphs right below a marker are an article, not a tail
+# this many paragraphs right below a marker, or nothing but paragraphs down to the end
+# of the page, are an article, not a tail
 _PARAGRAPHS = 3
 
 
@@ -36,7 +38,8 @@ class TailRule(Rule):
 
 
 def _paragraphs_follow(page: Page, i: int) -> bool:
-    """Whether the first non-blank lines below line ``i`` are all paragraphs of prose."""
+    """Whether the first non-blank lines below line ``i``, or all of them when there are
+    fewer, are paragraphs of prose."""
     prose = page.prose
     seen = 0
     for j in range(i + 1, len(page)):
@@ -47,4 +50,4 @@ def _paragraphs_follow(page: Page, i: int) -> bool:
         seen += 1
         if seen == _PARAGRAPHS:
             return True
-    return False
+    return seen > 0

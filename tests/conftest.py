@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import cleaner
 from cleaner.engine import Engine
@@ -17,6 +19,11 @@ from cleaner.engine import Engine
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+# CI explores the same examples on every run, so a red build points at the change that
+# made it; runs by hand explore new ones (HYPOTHESIS_PROFILE unset).
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def shared_or_skip(*parts: str) -> Path:

@@ -141,9 +141,10 @@ rules:
             f"{PROSE}\n{PROSE2}\n{PROSE}\n{PROSE2}\nTags one two\n{PROSE}\n\n{PROSE2}\n{PROSE}\n",
             f"{PROSE}\n{PROSE2}\n{PROSE}\n{PROSE2}\nTags one two\n{PROSE}\n\n{PROSE2}\n{PROSE}\n",
         ),
-        # nothing but a paragraph to the end of the page: the marker (a comment count
-        # printed mid-article) is not a tail either
-        (f"{PROSE}\n{PROSE2}\nTags 51\n{PROSE}\n", f"{PROSE}\n{PROSE2}\nTags 51\n{PROSE}\n"),
+        # nothing but sentences down to the end of the page: the marker (a comment count
+        # printed above the last paragraph) is not a tail either
+        (f"{PROSE}\n{PROSE2}\nTags 51\nIt worked.\n", f"{PROSE}\n{PROSE2}\nTags 51\nIt worked.\n"),
+        (f"{PROSE}\n{PROSE2}\nTags 51\nAnna\nIt worked.\n", f"{PROSE}\n{PROSE2}\n"),
     ],
 )
 def test_tail_cuts_only_below_the_article(tmp_path: Path, text: str, expected: str) -> None:

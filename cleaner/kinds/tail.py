@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cleaner.rule import Page, Removal, Rule
+from cleaner.textstats import ends_sentence
 
-# this many paragraphs right below a marker, or nothing but paragraphs down to the end
-# of the page, are an article, not a tail
+# this many paragraphs right below a marker, or nothing but sentences down to the end of
+# the page, are an article, not a tail
 _PARAGRAPHS = 3
 
 
@@ -38,16 +39,21 @@ class TailRule(Rule):
 
 
 def _paragraphs_follow(page: Page, i: int) -> bool:
-    """Whether the first non-blank lines below line ``i``, or all of them when there are
-    fewer, are paragraphs of prose."""
-    prose = page.prose
-    seen = 0
+    """Whether paragraphs follow line ``i`` straight away: its first non-blank lines below
+    are prose, or every line down to the end of the page ends a sentence."""
+    prose, texts = page.prose, page.texts
+    paragraphs: int | None = 0  # prose lines in a row right below; None once broken
+    seen = False
     for j in range(i + 1, len(page)):
         if page.blank[j]:
             continue
-        if prose[j + 1] == prose[j]:  # no prose on line j
+        seen = True
+        if paragraphs is not None and prose[j + 1] > prose[j]:
+            paragraphs += 1
+            if paragraphs == _PARAGRAPHS:
+                return True
+            continue
+        paragraphs = None
+        if not ends_sentence(texts[j]):
             return False
-        seen += 1
-        if seen == _PARAGRAPHS:
-            return True
-    return seen > 0
+    return seen

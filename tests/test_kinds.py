@@ -151,6 +151,19 @@ def test_tail_cuts_only_below_the_article(tmp_path: Path, text: str, expected: s
     assert engine_from(tmp_path, TAGS_TAIL).run(text).text == expected
 
 
+def test_tail_that_does_not_weigh_cuts_above_more_prose(tmp_path: Path) -> None:
+    # a comment thread longer than the post it follows
+    text = f"{PROSE}\nAnn said:\n{PROSE2}\n{PROSE}\n{PROSE2}\n"
+    weighed = engine_from(tmp_path, "rules: [{id: t, kind: tail, match: {regex: 'said:$'}}]")
+    assert weighed.run(text).text == text
+    certain = engine_from(
+        tmp_path, "rules: [{id: t, kind: tail, weigh: false, match: {regex: 'said:$'}}]"
+    )
+    assert certain.run(text).text == f"{PROSE}\n"
+    # still never above all the prose: a page that opens with the marker keeps it
+    assert certain.run(f"Ann said:\n{PROSE}\n").text == f"Ann said:\n{PROSE}\n"
+
+
 def test_head_cuts_above_marker_only_when_article_follows(tmp_path: Path) -> None:
     engine = engine_from(
         tmp_path,

@@ -6,7 +6,9 @@ only when there is more running prose above it than below it, so a marker phrase
 quoted early in an article never cuts the article off, and not when paragraphs follow
 it straight away: a "Filed Under" line printed above the article's first paragraph
 heads the article, and a comment count printed above the article's last paragraph
-("51 Kommentare") is not a comment section.
+("51 Kommentare") is not a comment section. A rule with ``weigh: false`` skips both
+tests: its marker cannot be article text (the "Ann on May 2, 2019 at 4:47 pm said:"
+that heads a comment), so it ends the article wherever it stands below some prose.
 
     - id: tags-footer
       kind: tail
@@ -16,8 +18,9 @@ heads the article, and a comment count printed above the article's last paragrap
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from cleaner.rule import Page, Removal, Rule
+from cleaner.rule import Page, Removal, Rule, boolean
 from cleaner.textstats import ends_sentence
 
 # this many paragraphs right below a marker, or nothing but sentences down to the end of
@@ -27,15 +30,25 @@ _PARAGRAPHS = 3
 
 class TailRule(Rule):
     kind = "tail"
+    params = frozenset({"weigh"})
+
+    weigh: bool = True  # weigh the prose around the marker before cutting
+
+    def configure(self, spec: dict[str, Any], timeout: float) -> None:
+        self.weigh = boolean(spec, "weigh", True)
 
     def apply(self, page: Page) -> Iterator[Removal]:
         for i in self.candidates(page):
             if not self.matches(page, i):
                 continue
-            above, below = page.prose_above(i), page.prose_below(i)
-            if above > 0 and above >= below and not _paragraphs_follow(page, i):
+            above = page.prose_above(i)
+            if above > 0 and (not self.weigh or self._below_article(page, i, above)):
                 yield from (Removal(j, self.id) for j in range(i, len(page)))
                 return
+
+    @staticmethod
+    def _below_article(page: Page, i: int, above: int) -> bool:
+        return above >= page.prose_below(i) and not _paragraphs_follow(page, i)
 
 
 def _paragraphs_follow(page: Page, i: int) -> bool:

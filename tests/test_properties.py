@@ -126,9 +126,12 @@ def chrome_examples(engine: Engine) -> Chrome:
 
     An example that is also a site pack's signature (its ``detect`` text) is left out:
     it would switch that site's pack on, and a site pack is written for its site's layout.
+    A single line that a tail rule takes for its marker ("51 Kommentare") lives where
+    tails do, below the article.
     """
     found: dict[str, list[str]] = {"line": [], "block": [], "head": [], "tail": []}
     site_rules = [r for r in engine.rules if not r.scope.generic]
+    markers = [r.match for r in engine.rules if r.kind == "tail" and r.scope.generic and r.match]
     for rule in engine.rules:
         if not rule.scope.generic:
             continue
@@ -136,7 +139,8 @@ def chrome_examples(engine: Engine) -> Chrome:
             if any(r.scope.applies("", example) for r in site_rules):
                 continue
             if rule.kind == "line" and "\n" not in example:
-                found["line"].append(example)
+                marker = any(m.search(example) for m in markers)
+                found["tail" if marker else "line"].append(example)
             elif rule.kind in ("block", "head", "tail"):
                 found[rule.kind].append(example)
     return Chrome(*(tuple(found[k]) for k in ("line", "block", "head", "tail")))

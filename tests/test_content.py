@@ -248,3 +248,34 @@ def test_a_lead_opening_with_a_long_title_and_name_is_kept() -> None:
     page = ["Home", "News", "Sport", "Bloomberg weighs a late run", lead, "Home", "News"]
     kept, _ = _run(page + ["Video", lone, "Contact", "About", "Jobs"])
     assert lead in kept
+
+
+def _configured(spec: dict[str, object]) -> ContentRule:
+    rule = ContentRule(id="content")
+    rule.configure(spec, 0.25)
+    return rule
+
+
+def test_a_pitch_earns_nothing_and_stops_the_run_at_its_edge() -> None:
+    pitch = "Want more news like this? Sign up for our free daily newsletter today."
+    lines = ARTICLE + [pitch]
+    plain = Engine([_rule()]).run("\n".join(lines) + "\n")
+    assert pitch in plain.text  # a sentence right below the article joins the run
+    rule = _configured({"pitch": {"regex": r"\bnewsletter\b"}})
+    outcome = Engine([rule]).run("\n".join(lines) + "\n")
+    assert outcome.text == "\n".join(ARTICLE) + "\n"
+    # inside the article it stays
+    inside = ARTICLE[:3] + [pitch] + ARTICLE[3:]
+    assert Engine([rule]).run("\n".join(inside) + "\n").text == "\n".join(inside) + "\n"
+
+
+def test_a_list_that_leads_on_to_a_credit_line_belongs_to_the_article() -> None:
+    dates = ["June 9 - West Palm Beach, FL", "June 10 - Tampa, FL", "June 14 - Alpharetta, GA"]
+    credit = "Additional reporting by Ann Smith"
+    lines = ARTICLE + ["The tour dates", *dates, credit, *MENU]
+    rule = _configured({"trailer": {"regex": "^Additional reporting by"}})
+    kept = Engine([rule]).run("\n".join(lines) + "\n").text.splitlines()
+    assert kept == ARTICLE + ["The tour dates", *dates, credit]
+    # without the credit line the list leads on to the menu and stays outside
+    bare = Engine([rule]).run("\n".join(ARTICLE + ["The tour dates", *dates, *MENU]) + "\n")
+    assert bare.text.splitlines() == ARTICLE

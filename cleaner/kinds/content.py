@@ -13,8 +13,11 @@ go. Everything outside the run goes.
 
 Some prose earns nothing, however long: teasers cut off mid-sentence ("... trapped in
 vi...") with no whole paragraph beside them, lines printed twice on a page or opening
-with another line of it (a headline, then its summary). On English pages a line that
-opens with a Title Case headline earns what lone prose earns. A link printed twice on
+with another line of it (a headline, then its summary), and lines the ``pitch`` matcher
+finds ("Sign up for our newsletter"), which also stop the run at its edge. A line the
+``trailer`` matcher finds ("Reporting by ...") closes the article as a sentence does.
+On English pages a line that opens with a Title Case headline earns what lone prose
+earns. A link printed twice on
 one line (title, then the image's alt text) is not prose at all. The page's language
 is told from its sentences, so a menu or a date archive cannot vote for another one. A
 hard-wrapped paragraph (plain-text pages, mail archives) is judged as one. Lines a
@@ -209,7 +212,7 @@ class ContentRule(Rule):
     params = frozenset(
         {"min_words", "long_words", "min_density", "short_cost", "alone_words", "alone_share"}
         | {"title_words", "trailer", "menu_lines", "menu_words", "list_lines", "list_cost"}
-        | {"title_bonus"}
+        | {"title_bonus", "pitch"}
     )
 
     min_words: int = 8  # a line that ends a sentence with this many words is prose
@@ -220,6 +223,7 @@ class ContentRule(Rule):
     alone_share: float = 0.3  # ... earns only this share of its words (a teaser)
     title_words: int = 25  # a line up to this long right above the run is its headline
     trailer: Matcher | None = None  # a credit line right below the run ("Reporting by ...")
+    pitch: Matcher | None = None  # a sign-up pitch: earns nothing, reads as chrome at an edge
     menu_lines: int = 5  # this many short lines in a row inside the run are a menu ...
     menu_words: int = 3  # ... when none has more words than this (0: never)
     list_lines: int = 3  # this many non-prose lines in a row are a list of links ...
@@ -235,6 +239,7 @@ class ContentRule(Rule):
         self.alone_share = _ratio(spec, "alone_share", 0.3)
         self.title_words = positive_int(spec, "title_words", 25)
         self.trailer = matcher(spec, "trailer", timeout)
+        self.pitch = matcher(spec, "pitch", timeout)
         self.menu_lines = positive_int(spec, "menu_lines", 5, minimum=1)
         self.menu_words = positive_int(spec, "menu_words", 3)
         self.list_lines = positive_int(spec, "list_lines", 3, minimum=1)
@@ -262,6 +267,7 @@ class ContentRule(Rule):
         ]
         if not any(prose):
             return
+        pitched = self._matching(self.pitch, page, lines)
         scores = []
         last = len(lines) - 1
         teaser = _cut_teasers(page, lines, prose)
@@ -271,7 +277,7 @@ class ContentRule(Rule):
             if not prose[k]:
                 scores.append(-(self.list_cost if listed[k] else float(self.short_cost)))
                 continue
-            if repeated[k] or teaser[k] or _opens_with(keys[k], heads):
+            if repeated[k] or teaser[k] or pitched[k] or _opens_with(keys[k], heads):
                 scores.append(0.0)
                 continue
             st = stats[i]
@@ -288,7 +294,11 @@ class ContentRule(Rule):
                 lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
                 if lead is not None:  # the article's first paragraph, below byline and date
                     scores[lead] += self.title_bonus
-        shapes = _Shapes(page, stats, lines)
+        fixed = {k: CHROME for k, hit in enumerate(pitched) if hit}
+        # a credit line closes the article as a sentence would: a list above it belongs
+        for k, hit in enumerate(self._matching(self.trailer, page, lines)):
+            fixed[k] = SENTENCE if hit else fixed.get(k, "")
+        shapes = _Shapes(page, stats, lines, {k: v for k, v in fixed.items() if v})
         segment = _segments(page, shapes)
         start, end = _best_run(scores, segment)
         lo = segment.index(segment[start])
@@ -300,6 +310,11 @@ class ContentRule(Rule):
             if start <= k <= end and k not in menu:
                 continue
             yield Removal(i, self.id)
+
+    def _matching(self, found: Matcher | None, page: Page, lines: list[int]) -> list[bool]:
+        if found is None:
+            return [False] * len(lines)
+        return [self.search(found, page, i) is not None for i in lines]
 
     def _menus(
         self, page: Page, stats: list[LineStats | None], lines: list[int], start: int, end: int
@@ -360,9 +375,11 @@ def _shape(text: str, s: LineStats) -> str:
 class _Shapes:
     """Line shapes by position, worked out only for the lines the run's edges reach."""
 
-    def __init__(self, page: Page, stats: list[LineStats | None], lines: list[int]) -> None:
+    def __init__(
+        self, page: Page, stats: list[LineStats | None], lines: list[int], fixed: dict[int, str]
+    ) -> None:
         self.page, self.stats, self.lines = page, stats, lines
-        self.known: dict[int, str] = {}
+        self.known = dict(fixed)  # shapes a matcher settled
 
     def __len__(self) -> int:
         return len(self.lines)

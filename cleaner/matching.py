@@ -134,6 +134,10 @@ def _required(items: Any) -> frozenset[str | CharClass] | None:
                 found = _required(sub)
         elif op is getattr(_sre, "ATOMIC_GROUP", None):
             found = _required(arg)
+        elif op is _sre.ASSERT and arg[0] == 1:
+            # a lookahead: what it needs stands on the line too, which is all a
+            # prefilter asks
+            found = _required(arg[1])
         if found:
             options.append(found)
     close_run()

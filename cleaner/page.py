@@ -307,7 +307,9 @@ class Page:
             assert memo.table is not None
             doc, starts = self._doc(fold)
             found: dict[int, set[int]] = {}
-            for end, (length, ids) in memo.table.automaton(fold).iter(doc):
+            automaton = memo.table.automaton(fold)
+            # an automaton with no literal (a set of only character classes) cannot search
+            for end, (length, ids) in automaton.iter(doc) if len(automaton) else ():
                 i = bisect_right(starts, end - length + 1) - 1  # the line it starts in
                 for matcher in ids:
                     found.setdefault(matcher, set()).add(i)

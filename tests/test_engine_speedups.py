@@ -46,6 +46,11 @@ def test_character_sets_and_digits_are_required_literals():
     assert required_literals(r"[^>]+") is None  # a negated set needs no particular character
 
 
+def test_a_lookahead_requires_its_literals_but_a_negative_one_does_not():
+    assert required_literals(r"^(?=.*affiliate).{0,80}$")[0] == {"affiliate"}
+    assert required_literals(r"^(?!.*affiliate).{0,80}$") is None
+
+
 def test_a_non_ascii_digit_still_makes_a_candidate():
     matcher = Matcher({"regex": r"^\d+$"})
     page = Page(["no digits here", "\u0663\u0664", "42", ""])

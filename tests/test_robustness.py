@@ -299,6 +299,14 @@ def test_posix_class_pattern_is_not_prefiltered_wrongly(tmp_path: Path) -> None:
     assert "Warning" not in result.err
 
 
+def test_rules_whose_only_prefilter_is_a_character_class(tmp_path: Path) -> None:
+    # a digit required anywhere (here by a lookahead) is the whole prefilter
+    rules = tmp_path / "digits.yaml"
+    rules.write_text("rules: [{id: num, kind: line, match: {regex: '^(?=\\D*\\d)\\w+$'}}]\n")
+    result = run_cli("clean", "--no-default-rules", "--rules", str(rules), stdin=b"abc1\nkept\n")
+    assert (result.code, result.out) == (0, "kept\n")
+
+
 @pytest.mark.parametrize(
     ("row", "note"),
     [

@@ -12,12 +12,12 @@ lines are headings, quotes and list items and stay; only long stretches of menu 
 go. Everything outside the run goes.
 
 Some prose earns nothing, however long: teasers cut off mid-sentence ("... trapped in
-vi...") with no whole paragraph beside them, lines printed twice on a page or opening
-with another line of it (a headline, then its summary), and lines the ``pitch`` matcher
-finds ("Sign up for our newsletter"), which also stop the run at its edge. A line the
-``trailer`` matcher finds ("Reporting by ...") closes the article as a sentence does.
-On English pages a line that opens with a Title Case headline earns what lone prose
-earns. A link printed twice on
+vi...") with no whole paragraph beside them, and lines printed twice on a page or
+opening with another line of it (a headline, then its summary). A line the ``pitch``
+matcher finds ("Sign up for our newsletter") costs what chrome costs and stops the run
+at its edge; a line the ``trailer`` matcher finds ("Reporting by ...") closes the
+article as a sentence does. On English pages a line that opens with a Title Case
+headline earns what lone prose earns. A link printed twice on
 one line (title, then the image's alt text) is not prose at all. The page's language
 is told from its sentences, so a menu or a date archive cannot vote for another one. A
 hard-wrapped paragraph (plain-text pages, mail archives) is judged as one. Lines a
@@ -223,7 +223,7 @@ class ContentRule(Rule):
     alone_share: float = 0.3  # ... earns only this share of its words (a teaser)
     title_words: int = 25  # a line up to this long right above the run is its headline
     trailer: Matcher | None = None  # a credit line right below the run ("Reporting by ...")
-    pitch: Matcher | None = None  # a sign-up pitch: earns nothing, reads as chrome at an edge
+    pitch: Matcher | None = None  # a sign-up pitch: costs and reads as chrome
     menu_lines: int = 5  # this many short lines in a row inside the run are a menu ...
     menu_words: int = 3  # ... when none has more words than this (0: never)
     list_lines: int = 3  # this many non-prose lines in a row are a list of links ...
@@ -274,10 +274,10 @@ class ContentRule(Rule):
         intro = [page.texts[i].rstrip().endswith(":") for i in lines]
         listed = _stretches(prose, self.list_lines, intro)
         for k, i in enumerate(lines):
-            if not prose[k]:
+            if not prose[k] or pitched[k]:
                 scores.append(-(self.list_cost if listed[k] else float(self.short_cost)))
                 continue
-            if repeated[k] or teaser[k] or pitched[k] or _opens_with(keys[k], heads):
+            if repeated[k] or teaser[k] or _opens_with(keys[k], heads):
                 scores.append(0.0)
                 continue
             st = stats[i]

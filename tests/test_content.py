@@ -279,3 +279,13 @@ def test_a_list_that_leads_on_to_a_credit_line_belongs_to_the_article() -> None:
     # without the credit line the list leads on to the menu and stays outside
     bare = Engine([rule]).run("\n".join(ARTICLE + ["The tour dates", *dates, *MENU]) + "\n")
     assert bare.text.splitlines() == ARTICLE
+
+
+def test_a_list_a_colon_introduces_below_the_article_joins_it() -> None:
+    items = ["Two cups of flour", "One pinch of salt", "Three fresh eggs"]
+    kept, gone = _run(ARTICLE + ["You will need:", *items] + MENU)
+    assert kept == ARTICLE + ["You will need:", *items]
+    assert gone == MENU
+    # without the colon the same lines read as teaser headlines above a menu
+    kept, _ = _run(ARTICLE + ["You will need", *items] + MENU)
+    assert kept == ARTICLE

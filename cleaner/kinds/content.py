@@ -384,6 +384,10 @@ class _Shapes:
     def __len__(self) -> int:
         return len(self.lines)
 
+    def introduces(self, k: int) -> bool:
+        """Whether line ``k`` ends in a colon, leading into a list."""
+        return self.page.texts[self.lines[k]].rstrip().endswith(":")
+
     def __getitem__(self, k: int) -> str:
         if k not in self.known:
             i = self.lines[k]
@@ -398,7 +402,9 @@ def _grow(shapes: _Shapes, start: int, end: int, lo: int, hi: int) -> tuple[int,
     Sentences join the run one by one. Lines without a final stop (sub-headings,
     paragraphs whose stop the scraper lost) join as a block only when the block leads
     on to a sentence (or, below the run, to the end of its segment: the page's end or
-    an edge): a list of teaser headlines that ends in a menu stays outside."""
+    an edge): a list of teaser headlines that ends in a menu stays outside. Below the
+    run, a block that a colon introduces ("Ingredients:", "Our picks:") is the
+    article's own list and joins wherever it leads."""
     n = hi + 1
     k = end + 1
     while k < n:
@@ -411,7 +417,8 @@ def _grow(shapes: _Shapes, start: int, end: int, lo: int, hi: int) -> tuple[int,
         j = k
         while j < n and shapes[j] == WORDY:
             j += 1
-        if j < n and shapes[j] != SENTENCE:
+        listed = shapes.introduces(k - 1) or shapes.introduces(k)
+        if j < n and shapes[j] != SENTENCE and not listed:
             break
         end, k = j - 1, j
     k = start - 1

@@ -289,3 +289,21 @@ def test_a_list_a_colon_introduces_below_the_article_joins_it() -> None:
     # without the colon the same lines read as teaser headlines above a menu
     kept, _ = _run(ARTICLE + ["You will need", *items] + MENU)
     assert kept == ARTICLE
+
+
+def test_lines_other_rules_removed_still_part_the_article_from_what_follows() -> None:
+    from cleaner.kinds.line import LineRule
+    from cleaner.matching import Matcher
+
+    share = LineRule(id="share")
+    share.match = Matcher({"regex": "^Share on [A-Z]\\w+$"})
+    networks = [f"Share on {name}" for name in ("Facebook", "Twitter", "Email")] * 15
+    teasers = [
+        "Police closed the high street for the day after a water main burst near the market.",
+        "The local bakery won a national prize for its sourdough bread on Monday night.",
+    ]
+    text = "\n".join(ARTICLE + networks + teasers) + "\n"
+    plain = Engine([share, _rule()]).run(text).text.splitlines()
+    assert plain == ARTICLE + teasers  # the share bar gone, the teasers read as the article's
+    weighed = Engine([share, _configured({"removed_cost": 1})]).run(text).text.splitlines()
+    assert weighed == ARTICLE

@@ -22,7 +22,9 @@ one line (title, then the image's alt text) is not prose at all. The page's lang
 is told from its sentences, so a menu or a date archive cannot vote for another one. A
 hard-wrapped paragraph (plain-text pages, mail archives) is judged as one. Lines a
 ``boundary`` rule removed (a rights notice) with chrome right below them split the
-page: the run never crosses one. Two knobs lean towards precision and cost some recall
+page: the run never crosses one. Any other line a rule removed still costs the run
+``removed_cost`` where it stood: a share bar the rules took away keeps parting the
+article from the teasers below it. Two knobs lean towards precision and cost some recall
 on lists inside articles, so the default pack keeps them low: ``list_cost`` (what each
 line of a stretch of ``list_lines`` non-prose lines costs; a stretch a colon introduces
 is the article's own list) and ``title_bonus`` (what the first paragraph below a repeat
@@ -212,7 +214,7 @@ class ContentRule(Rule):
     params = frozenset(
         {"min_words", "long_words", "min_density", "short_cost", "alone_words", "alone_share"}
         | {"title_words", "trailer", "menu_lines", "menu_words", "list_lines", "list_cost"}
-        | {"title_bonus", "pitch"}
+        | {"title_bonus", "pitch", "removed_cost"}
     )
 
     min_words: int = 8  # a line that ends a sentence with this many words is prose
@@ -229,6 +231,7 @@ class ContentRule(Rule):
     list_lines: int = 3  # this many non-prose lines in a row are a list of links ...
     list_cost: float = 3.0  # ... and each costs the run this much, in words
     title_bonus: int = 0  # what the page's title repeated as a headline earns, in words
+    removed_cost: float = 0.0  # what each line other rules removed costs the run, in words
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         self.min_words = positive_int(spec, "min_words", 8, minimum=1)
@@ -245,6 +248,7 @@ class ContentRule(Rule):
         self.list_lines = positive_int(spec, "list_lines", 3, minimum=1)
         self.list_cost = float(positive_int(spec, "list_cost", 3))
         self.title_bonus = positive_int(spec, "title_bonus", 0)
+        self.removed_cost = float(positive_int(spec, "removed_cost", 0))
 
     def is_prose(self, s: LineStats) -> bool:
         if s.density < self.min_density:
@@ -289,6 +293,9 @@ class ContentRule(Rule):
                 words *= self.alone_share
             # a hard-wrapped paragraph is judged whole; each of its lines earns its share
             scores.append(words * own[i].words / st.words if st is not own[i] else words)  # type: ignore[union-attr]
+        if self.removed_cost:
+            for k, gone in enumerate(_removed_before(page, lines)):
+                scores[k] -= self.removed_cost * gone
         if self.title_bonus:
             for k in _headlines(page, lines, self.title_words)[:1]:
                 lead = next((j for j in range(k + 1, len(lines)) if prose[j]), None)
@@ -436,6 +443,17 @@ def _grow(shapes: _Shapes, start: int, end: int, lo: int, hi: int) -> tuple[int,
             break
         start, k = j + 1, j
     return start, end
+
+
+def _removed_before(page: Page, lines: list[int]) -> list[int]:
+    """For each of ``lines``, how many input lines other rules removed between it and
+    the line above it: chrome a rule knew still parts what stood around it."""
+    origin = page.origin
+    out = [0]
+    for above, i in zip(lines, lines[1:], strict=False):
+        # the page keeps its blank lines, so every gap in ``origin`` is a removal
+        out.append(sum(origin[j] - origin[j - 1] - 1 for j in range(above + 1, i + 1)))
+    return out
 
 
 def _menu_item(text: str, s: LineStats, max_words: int) -> bool:

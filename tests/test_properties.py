@@ -100,8 +100,11 @@ def heading(draw: st.DrawFn) -> str:
 
 @st.composite
 def unpunctuated(draw: st.DrawFn) -> str:
-    """A sentence whose final stop the scraper lost."""
-    return draw(sentence()).rstrip(".!?")
+    """A sentence whose final stop the scraper lost (not one that reads as a tail
+    marker, see ``heading``)."""
+    text = draw(sentence()).rstrip(".!?")
+    assume(not _tail_marker(text))
+    return text
 
 
 SHORT = ["She was not alone.", "Nobody answered.", "It worked.", "Das war alles.", "C'est fini."]

@@ -19,6 +19,7 @@ from cleaner.loader import default_rules_dir, load_rules
 from cleaner.matching import DEFAULT_TIMEOUT
 from cleaner.parallel import default_jobs
 from cleaner.process import FORMATS, Options, format_for
+from cleaner.rule import Rule
 from cleaner.run import STDIN, Mode, Run, inputs_with_bases, warn
 
 app = typer.Typer(
@@ -225,9 +226,18 @@ def rules_list(
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
     width = max((len(r.id) for r in engine.rules), default=0)
     for rule in engine.rules:
-        where = ", ".join(rule.scope.sites) or ("detected" if rule.scope.detect else "html")
-        scope = "" if rule.scope.generic else f"[{where}] "
+        scope = "" if rule.scope.generic else f"[{_scope_label(rule)}] "
         print(f"{rule.id:<{width}}  {rule.kind:<9}  {scope}{rule.description}")
+
+
+def _scope_label(rule: Rule) -> str:
+    """Where a scoped rule applies: its sites, or pages it detects, and HTML input only."""
+    where = list(rule.scope.sites)
+    if rule.scope.detect is not None:
+        where.append("detected")
+    if rule.scope.html:
+        where.append("html")
+    return ", ".join(where)
 
 
 @rules_app.command("test")

@@ -42,3 +42,15 @@ def test_rules_list_shows_every_rule(default_engine: Engine) -> None:
     assert result.code == 0
     for rule in default_engine.rules:
         assert rule.id in result.out
+
+
+def test_rules_list_names_every_scope_a_rule_has(tmp_path: Path) -> None:
+    path = tmp_path / "scoped.yaml"
+    path.write_text(
+        "input: html\nsites: [example.com]\ndetect: {phrases: ['Example Times']}\n"
+        "rules: [{id: scoped, kind: line, match: {phrases: ['Share']}}]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("rules", "list", "--no-default-rules", "--rules", str(path))
+    assert result.code == 0
+    assert "[example.com, detected, html]" in result.out

@@ -22,7 +22,7 @@ from cleaner import parallel
 from cleaner.document import split
 from cleaner.engine import Engine
 from cleaner.errors import InputError
-from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows, walk
+from cleaner.inputs import SUFFIXES, is_gzip, open_binary, peek, read_all, rows, walk
 from cleaner.process import Options, Unit, process_text
 from cleaner.stats import Progress, Stats
 from cleaner.textio import AtomicFile, is_binary
@@ -35,12 +35,22 @@ def warn(message: str) -> None:
 
 
 def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
-    """Every file to clean, with the directory it was found under (None if named)."""
+    """Every file to clean, once, with the directory it was found under (None if named).
+
+    A directory that holds no corpus file is worth a warning: the run would otherwise
+    end in silence, as if it had cleaned something."""
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         base = path if path.is_dir() else None
-        for found in walk([path]):
-            yield found, base
+        found = walk([path])
+        if base is not None and not found:
+            warn(f"{path}: no {', '.join(SUFFIXES)} files in it")
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield file, base
 
 
 def unified_diff(name: str, before: list[bytes], after: list[bytes]) -> str:

@@ -313,3 +313,19 @@ def test_explain_and_stats_report_spans_cut_from_kept_lines(tmp_path: Path) -> N
     stats = run_cli("clean", "--no-default-rules", "--rules", str(rules), "--stats", stdin=text)
     assert stats.out == "The minister resigned on Monday\n"
     assert "  agency: 1" in stats.err.splitlines()
+
+
+def test_directory_without_corpus_files_is_worth_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("Source link\n", encoding="utf-8")
+    result = run_cli("clean", "--check", str(tmp_path))
+    assert result.code == 0
+    assert f"{tmp_path}: no .txt" in result.err
+
+
+def test_a_file_named_twice_is_cleaned_and_counted_once(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("Source link\nThe council met on Tuesday and agreed the budget.\n")
+    result = run_cli("clean", "--check", str(page), str(page), str(tmp_path))
+    assert result.code == 1
+    assert "1 file would be cleaned" in result.err + result.out
+    assert (result.err + result.out).count("would clean") == 1

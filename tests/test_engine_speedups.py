@@ -262,3 +262,19 @@ def test_literal_table_finds_what_scanning_each_literal_finds(default_engine):
         batched, alone = Page(texts, memo=Memo(table)), Page(texts)
         for matcher in matchers:
             assert batched.candidates(matcher) == alone.candidates(matcher)
+
+
+def test_local_rules_reading_only_cut_lines_on_a_rerun_decide_the_same(monkeypatch, default_engine):
+    """A stage run again gives local rules only the lines cut since; running them on
+    every line again decides the same."""
+    from cleaner.kinds.inline import InlineRule
+    from cleaner.kinds.line import LineRule
+
+    path = shared_or_skip("benchdata", "news-dev.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        pages = [json.loads(line) for line in fh][::7]
+    fast = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
+    monkeypatch.setattr(LineRule, "local", False)
+    monkeypatch.setattr(InlineRule, "local", False)
+    slow = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
+    assert fast == slow

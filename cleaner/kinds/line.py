@@ -17,6 +17,7 @@ from cleaner.rule import Page, Removal, Rule
 
 class LineRule(Rule):
     kind = "line"
+    local = True
 
     def apply(self, page: Page) -> Iterator[Removal]:
         for i in self.candidates(page):

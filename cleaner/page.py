@@ -22,6 +22,7 @@ from cleaner.matching import (
     CharClass,
     Limits,
     Matcher,
+    MatchTimeout,
     Span,
     dense_length,
     latin_letters,
@@ -80,6 +81,26 @@ class LiteralTable:
                         starts = self.starts.setdefault(base, {})
                         starts.setdefault(literal[:3], []).append((id(matcher), literal))
 
+    def holders(self, text: str) -> set[int]:
+        """Ids of the matchers whose plan ``text`` meets through a literal of this table
+        (a line-start literal or class, or a literal found anywhere; not a class found
+        anywhere, which the table leaves to each matcher)."""
+        found: set[int] = set()
+        for fold, starts in self.starts.items():
+            head = _FOLDS[fold](text).lstrip()
+            for key in {head[:1], head[:2], head[:3]}:
+                found.update(m for m, literal in starts.get(key, ()) if head.startswith(literal))
+        for fold, classes in self.classes.items():
+            first = _FOLDS[fold](text).lstrip()[:1]
+            if first:
+                for cls, ids in classes.items():
+                    if _class_pattern(cls).match(first):
+                        found.update(ids)
+        for fold in self.anywhere:
+            for _end, (_length, ids) in self.automaton(fold).iter(_FOLDS[fold](text)):
+                found.update(ids)
+        return found
+
     def automaton(self, fold: str) -> Any:
         """The automaton of the ``fold`` literals found anywhere, built on first use:
         each literal's value is its length and the ids of the matchers that need it."""
@@ -105,16 +126,19 @@ class Memo:
         self.anywhere: dict[str, dict[int, set[int]]] = {}
         #: original lines whose text changed since the scans above
         self.dirty: set[int] = set()
-        #: id(matcher) -> original lines that may match it, as they read when scanned
-        self.candidates: dict[int, set[int]] = {}
+        #: id(matcher) -> original lines, in order, that may match it as they read when
+        #: scanned: not blank, and not too long for it (see ``Matcher.limits``)
+        self.candidates: dict[int, list[int]] = {}
+        #: line text -> ids of the matchers of the table whose literals it holds
+        self.holders: dict[str, set[int]] = {}
         self.prose: dict[str, int] = {}
         #: line text -> its words joined by single spaces
         self.norms: dict[str, str] = {}
         #: line text -> characters other than white space, and Latin-1 letters (``Limits``)
         self.counts: dict[str, tuple[int, int]] = {}
         self._per_text: dict[tuple[str, str], object] = {}
-        #: (id(matcher), text) -> the matcher's first span in that text, or None
-        self.found: dict[tuple[int, str], Span | None] = {}
+        #: id(matcher) -> text -> the matcher's first span in that text, or None
+        self.found: dict[int, dict[str, Span | None]] = {}
         self._stores: dict[str, dict[Any, Any]] = {}
 
     def store(self, name: str) -> dict[Any, Any]:
@@ -168,6 +192,7 @@ class Page:
         self._indexes: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
+        self._dirty_lines: set[int] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -201,12 +226,35 @@ class Page:
     def search(self, matcher: Matcher, i: int) -> Span | None:
         """``matcher.search`` on line ``i``; the verdict on a text is kept for the run."""
         text = self.texts[i]
-        key = (id(matcher), text)
-        found = self.memo.found
-        if key in found:
-            return found[key]
-        span = found[key] = matcher.search(text)  # a timeout raises and is not kept
-        return span
+        found = self._verdicts(matcher)
+        span = found.get(text, _MISSING)
+        if span is _MISSING:
+            span = found[text] = matcher.search(text)  # a timeout raises and is not kept
+        return span  # type: ignore[return-value]
+
+    def hits(self, matcher: Matcher) -> tuple[list[int], int | None]:
+        """The candidate lines ``matcher`` finds something in, in order; and the line it
+        timed out on, if it did (the search stops there)."""
+        found = self._verdicts(matcher)
+        texts = self.texts
+        out = []
+        for i in self.candidates(matcher):
+            text = texts[i]
+            span = found.get(text, _MISSING)
+            if span is _MISSING:
+                try:
+                    span = found[text] = matcher.search(text)
+                except MatchTimeout:
+                    return out, i
+            if span is not None:
+                out.append(i)
+        return out, None
+
+    def _verdicts(self, matcher: Matcher) -> dict[str, Span | None]:
+        verdicts = self.memo.found.get(id(matcher))
+        if verdicts is None:
+            verdicts = self.memo.found[id(matcher)] = {}
+        return verdicts
 
     def _doc(self, fold: str) -> tuple[str, list[int]]:
         """The page as one string, folded as named, and the offset where each line starts."""
@@ -363,50 +411,88 @@ class Page:
         found = self._candidates.get(key)
         if found is not None:
             return found
-        plan = matcher.plan
-        blank = self.blank
-        if plan is None:
-            found = [i for i, b in enumerate(blank) if not b]
+        if matcher.plan is None:
+            found = list(self.nonblank())
+            if matcher.limits is not None:
+                found = self._within(found, matcher.limits)
         else:
             memo = self.memo
             origins = memo.candidates.get(key)
             if origins is None:
-                scanned: set[int] = set()
-                from_heads: set[int] = set()  # original lines
-                table = memo.table
-                batched = table is not None and key in table.known
-                for fold, literals in plan:
-                    if fold.endswith("^") and batched:
-                        from_heads |= self._all_heads(fold[:-1]).get(key, set())
-                    elif fold.endswith("^"):
-                        self._scan_heads(literals, fold[:-1], scanned)
-                    elif batched:
-                        from_heads |= self._all_anywhere(fold).get(key, set())
-                        for literal in literals:
-                            if isinstance(literal, CharClass):
-                                self._scan(literal, fold, scanned)
-                    else:
-                        for literal in literals:
-                            self._scan(literal, fold, scanned)
-                origin = self.origin
-                origins = memo.candidates[key] = {origin[i] for i in scanned} | from_heads
-            position = self._positions()
-            dirty = memo.dirty
-            lines = {position[o] for o in origins if o in position and o not in dirty}
-            for o in dirty:
-                i = position.get(o)
-                if i is not None and any(
-                    self._holds(literal, fold, self.texts[i])
-                    for fold, literals in plan
-                    for literal in literals
-                ):
-                    lines.add(i)
-            found = sorted(i for i in lines if not blank[i])
-        limits = matcher.limits
-        if limits is not None:
-            found = self._within(found, limits)
+                origins = memo.candidates[key] = self._scan_plan(matcher)
+            found = [i for i in map(self._positions().get, origins) if i is not None]
+            dirty = self._dirty()
+            if dirty:
+                kept = [i for i in found if i not in dirty]
+                again = [i for i in sorted(dirty) if self._may_match(matcher, i)]
+                found = sorted(kept + again) if again else kept
         self._candidates[key] = found
         return found
+
+    def _scan_plan(self, matcher: Matcher) -> list[int]:
+        """The original lines of this page that may match ``matcher``, in order, found
+        by scanning the page (or the run's tables) for the literals of its plan."""
+        assert matcher.plan is not None
+        key = id(matcher)
+        scanned: set[int] = set()
+        from_heads: set[int] = set()  # original lines
+        table = self.memo.table
+        batched = table is not None and key in table.known
+        for fold, literals in matcher.plan:
+            if fold.endswith("^") and batched:
+                from_heads |= self._all_heads(fold[:-1]).get(key, set())
+            elif fold.endswith("^"):
+                self._scan_heads(literals, fold[:-1], scanned)
+            elif batched:
+                from_heads |= self._all_anywhere(fold).get(key, set())
+                for literal in literals:
+                    if isinstance(literal, CharClass):
+                        self._scan(literal, fold, scanned)
+            else:
+                for literal in literals:
+                    self._scan(literal, fold, scanned)
+        position = self._positions()
+        scanned.update(i for i in map(position.get, from_heads) if i is not None)
+        blank = self.blank
+        lines = sorted(i for i in scanned if not blank[i])
+        if matcher.limits is not None:
+            lines = self._within(lines, matcher.limits)
+        origin = self.origin
+        return [origin[i] for i in lines]
+
+    def _dirty(self) -> set[int]:
+        """Page lines cut since the run began: their text is not what a scan read."""
+        if self._dirty_lines is None:
+            dirty = self.memo.dirty
+            self._dirty_lines = {i for i, o in enumerate(self.origin) if o in dirty}
+        return self._dirty_lines
+
+    def _may_match(self, matcher: Matcher, i: int) -> bool:
+        """Whether line ``i`` meets ``matcher``'s plan and limits, read afresh."""
+        assert matcher.plan is not None
+        if self.blank[i]:
+            return False
+        text = self.texts[i]
+        memo = self.memo
+        table = memo.table
+        if table is not None and id(matcher) in table.known:
+            holders = memo.holders.get(text)
+            if holders is None:
+                holders = memo.holders[text] = table.holders(text)
+            holds = id(matcher) in holders or any(
+                self._holds(literal, fold, text)
+                for fold, literals in matcher.plan
+                if not fold.endswith("^")
+                for literal in literals
+                if isinstance(literal, CharClass)
+            )
+        else:
+            holds = any(
+                self._holds(literal, fold, text)
+                for fold, literals in matcher.plan
+                for literal in literals
+            )
+        return holds and (matcher.limits is None or bool(self._within([i], matcher.limits)))
 
     def _within(self, lines: list[int], limits: Limits) -> list[int]:
         """The ``lines`` not too long for a matcher with these ``limits``."""

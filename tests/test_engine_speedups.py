@@ -27,6 +27,10 @@ def _every_line(self: Page, matcher: Matcher) -> list[int]:
     return [i for i, b in enumerate(self.blank) if not b]
 
 
+def _every_hit(self: Page, matcher: Matcher) -> tuple[list[int], None]:
+    return [i for i in _every_line(self, matcher) if matcher.search(self.texts[i])], None
+
+
 def test_prefilter_and_memo_match_trying_every_line(monkeypatch, default_engine):
     """Every rule tried on every line, with nothing remembered, decides the same."""
     path = shared_or_skip("benchdata", "web-dev.jsonl.gz")
@@ -35,6 +39,7 @@ def test_prefilter_and_memo_match_trying_every_line(monkeypatch, default_engine)
     fast = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
     monkeypatch.setattr(Page, "candidates", _every_line)
     monkeypatch.setattr(Page, "search", lambda self, m, i: m.search(self.texts[i]))
+    monkeypatch.setattr(Page, "hits", _every_hit)
     slow = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
     assert fast == slow
 

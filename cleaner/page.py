@@ -46,6 +46,19 @@ def _class_pattern(cls: CharClass) -> regex.Pattern[str]:
     return regex.compile(cls.pattern)
 
 
+#: a trie node: the ids of the matchers whose literal ends here, and the next characters
+Node = tuple[tuple[int, ...], dict[str, Any]]
+
+
+def _trie(ends: dict[str, list[int]]) -> Node:
+    """The trie of ``ends`` (literal -> ids of the matchers it ends)."""
+    below: dict[str, dict[str, list[int]]] = {}
+    for literal, ids in ends.items():
+        if literal:
+            below.setdefault(literal[0], {})[literal[1:]] = ids
+    return tuple(ends.get("", ())), {ch: _trie(rest) for ch, rest in below.items()}
+
+
 class LiteralTable:
     """The literals of many matchers, so one pass over a page finds the candidate lines
     of all of them (instead of one lookup per literal): line-start literals by their
@@ -60,6 +73,7 @@ class LiteralTable:
         self.anywhere: dict[str, dict[str, list[int]]] = {}
         self.known: set[int] = set()
         self._automata: dict[str, Any] = {}
+        self._tries: dict[str, Node] = {}
         for matcher in matchers:
             plan = matcher.plan
             if plan is None or id(matcher) in self.known:
@@ -99,6 +113,18 @@ class LiteralTable:
         for fold in self.anywhere:
             for _end, (_length, ids) in self.automaton(fold).iter(_FOLDS[fold](text)):
                 found.update(ids)
+        return found
+
+    def trie(self, fold: str) -> Node:
+        """The line-start literals of ``fold`` as a trie, built on first use: a node is
+        the ids of the matchers whose literal ends there, and the nodes below it."""
+        found = self._tries.get(fold)
+        if found is None:
+            ends: dict[str, list[int]] = {}
+            for entries in self.starts.get(fold, {}).values():
+                for matcher, literal in entries:
+                    ends.setdefault(literal, []).append(matcher)
+            found = self._tries[fold] = _trie(ends)
         return found
 
     def automaton(self, fold: str) -> Any:
@@ -319,21 +345,22 @@ class Page:
         done = memo.heads.get(fold)
         if done is None:
             assert memo.table is not None
-            starts = memo.table.starts.get(fold, {})
             classes = memo.table.classes.get(fold, {})
             found: dict[int, set[int]] = {}
-            heads = self._heads_of(fold)
-            get = starts.get
-            # lines that open alike share their lookups: one per distinct first three
-            for first, lines in self._head_index(fold, 3).items():
-                for key in {first[:1], first[:2], first}:
-                    for matcher, literal in get(key, ()):
-                        if len(literal) <= 3:  # the literal is ``key``, a prefix of them all
-                            found.setdefault(matcher, set()).update(lines)
-                            continue
-                        hit = [i for i in lines if heads[i].startswith(literal)]
-                        if hit:
-                            found.setdefault(matcher, set()).update(hit)
+            root = memo.table.trie(fold)[1]
+            hits: list[tuple[tuple[int, ...], int]] = []
+            for i, head in enumerate(self._heads_of(fold)):
+                below = root
+                for ch in head:  # down the trie as far as the head follows a literal
+                    node = below.get(ch)
+                    if node is None:
+                        break
+                    ids, below = node
+                    if ids:
+                        hits.append((ids, i))
+            for ids, i in hits:
+                for matcher in ids:
+                    found.setdefault(matcher, set()).add(i)
             if classes:  # one test per distinct first character and class
                 for first, lines in self._head_index(fold, 1).items():
                     if not first:

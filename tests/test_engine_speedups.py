@@ -146,6 +146,16 @@ def test_line_heads_of_anchored_patterns():
     assert line_heads(r"Tags:") is None  # not anchored
 
 
+def test_line_heads_spell_out_small_sets_and_groups():
+    from cleaner.matching import line_heads
+
+    assert line_heads(r"^\s*S[ií]guenos\s+en")[0] == {"Siguenos", "Síguenos"}
+    assert line_heads(r"^\s*Folg(?:e|t)\s+uns")[0] == {"Folge", "Folgt"}
+    assert line_heads(r"^\s*[Bb]y\s")[0] == {"By", "by"}
+    assert line_heads(r"^\s*Foo(?:d|)\s")[0] == {"Foo"}  # an empty branch ends the spelling
+    assert line_heads(r"^\s*(?i:a)bc") is None  # a group with its own case rule: no heads
+
+
 def test_phrases_and_heads_find_indented_lines():
     page = Page(["  Source link", "Source linked", "x Source link", "\u00a0Source link"])
     # "Source linked" starts with the phrase but is longer than it: no candidate

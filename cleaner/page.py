@@ -61,49 +61,48 @@ def _trie(ends: dict[str, list[int]]) -> Node:
 
 class LiteralTable:
     """The literals of many matchers, so one pass over a page finds the candidate lines
-    of all of them (instead of one lookup per literal): line-start literals by their
-    first characters, and literals found anywhere in one Aho-Corasick automaton per fold."""
+    of all of them (instead of one lookup per literal): line-start literals in one trie
+    per fold, and literals found anywhere in one Aho-Corasick automaton per fold."""
 
     def __init__(self, matchers: Iterable[Matcher]) -> None:
-        #: fold -> first one, two or three characters -> (id(matcher), literal)
-        self.starts: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        #: fold -> line-start literal -> ids of the matchers that need it
+        self.starts: dict[str, dict[str, list[int]]] = {}
         #: fold -> character class -> ids of the matchers whose lines may start with it
         self.classes: dict[str, dict[CharClass, list[int]]] = {}
         #: fold -> literal found anywhere in a line -> ids of the matchers that need it
         self.anywhere: dict[str, dict[str, list[int]]] = {}
-        self.known: set[int] = set()
+        #: id(matcher) -> (fold, class) of each class it needs found anywhere in a line:
+        #: a page is searched for these one matcher at a time
+        self.scattered: dict[int, list[tuple[str, CharClass]]] = {}
+        #: id -> matcher, for every matcher with a plan
+        self.matchers: dict[int, Matcher] = {}
         self._automata: dict[str, Any] = {}
         self._tries: dict[str, Node] = {}
         for matcher in matchers:
             plan = matcher.plan
-            if plan is None or id(matcher) in self.known:
+            key = id(matcher)
+            if plan is None or key in self.matchers:
                 continue
-            self.known.add(id(matcher))
+            self.matchers[key] = matcher
             for fold, literals in plan:
-                if not fold.endswith("^"):
-                    for literal in literals:
-                        if not isinstance(literal, CharClass):
-                            ids = self.anywhere.setdefault(fold, {}).setdefault(literal, [])
-                            ids.append(id(matcher))
-                    continue
-                base = fold[:-1]
+                base = fold.removesuffix("^")
                 for literal in literals:
-                    if isinstance(literal, CharClass):
-                        ids = self.classes.setdefault(base, {}).setdefault(literal, [])
-                        ids.append(id(matcher))
+                    if isinstance(literal, CharClass) and fold != base:
+                        self.classes.setdefault(base, {}).setdefault(literal, []).append(key)
+                    elif isinstance(literal, CharClass):
+                        self.scattered.setdefault(key, []).append((fold, literal))
                     else:
-                        starts = self.starts.setdefault(base, {})
-                        starts.setdefault(literal[:3], []).append((id(matcher), literal))
+                        where = self.starts if fold != base else self.anywhere
+                        where.setdefault(base, {}).setdefault(literal, []).append(key)
 
     def holders(self, text: str) -> set[int]:
         """Ids of the matchers whose plan ``text`` meets through a literal of this table
         (a line-start literal or class, or a literal found anywhere; not a class found
-        anywhere, which the table leaves to each matcher)."""
+        anywhere, see ``scattered``)."""
         found: set[int] = set()
-        for fold, starts in self.starts.items():
-            head = _FOLDS[fold](text).lstrip()
-            for key in {head[:1], head[:2], head[:3]}:
-                found.update(m for m, literal in starts.get(key, ()) if head.startswith(literal))
+        for fold in self.starts:
+            for ids in self.walk(fold, _FOLDS[fold](text).lstrip()):
+                found.update(ids)
         for fold, classes in self.classes.items():
             first = _FOLDS[fold](text).lstrip()[:1]
             if first:
@@ -115,16 +114,26 @@ class LiteralTable:
                 found.update(ids)
         return found
 
+    def walk(self, fold: str, head: str) -> list[tuple[int, ...]]:
+        """Ids of the matchers, in groups, one of whose line-start literals of ``fold``
+        a line with this ``head`` (folded, stripped on the left) starts with."""
+        found = []
+        below = self.trie(fold)[1]
+        for ch in head:  # down the trie as far as the head spells a literal
+            node = below.get(ch)
+            if node is None:
+                break
+            ids, below = node
+            if ids:
+                found.append(ids)
+        return found
+
     def trie(self, fold: str) -> Node:
         """The line-start literals of ``fold`` as a trie, built on first use: a node is
         the ids of the matchers whose literal ends there, and the nodes below it."""
         found = self._tries.get(fold)
         if found is None:
-            ends: dict[str, list[int]] = {}
-            for entries in self.starts.get(fold, {}).values():
-                for matcher, literal in entries:
-                    ends.setdefault(literal, []).append(matcher)
-            found = self._tries[fold] = _trie(ends)
+            found = self._tries[fold] = _trie(self.starts.get(fold, {}))
         return found
 
     def automaton(self, fold: str) -> Any:
@@ -146,11 +155,7 @@ class Memo:
 
     def __init__(self, table: LiteralTable | None = None) -> None:
         self.table = table
-        #: fold -> id(matcher) -> original lines whose head starts with one of its literals
-        self.heads: dict[str, dict[int, set[int]]] = {}
-        #: fold -> id(matcher) -> original lines that hold one of its literals (not classes)
-        self.anywhere: dict[str, dict[int, set[int]]] = {}
-        #: original lines whose text changed since the scans above
+        #: original lines whose text changed since the scans below
         self.dirty: set[int] = set()
         #: id(matcher) -> original lines, in order, that may match it as they read when
         #: scanned: not blank, and not too long for it (see ``Matcher.limits``)
@@ -339,56 +344,46 @@ class Page:
                 break
             at = find(literal, starts[i + 1])
 
-    def _all_heads(self, fold: str) -> dict[int, set[int]]:
-        """Original lines per matcher of the run's head table, scanned once per run."""
-        memo = self.memo
-        done = memo.heads.get(fold)
-        if done is None:
-            assert memo.table is not None
-            classes = memo.table.classes.get(fold, {})
-            found: dict[int, set[int]] = {}
-            root = memo.table.trie(fold)[1]
-            hits: list[tuple[tuple[int, ...], int]] = []
+    def _scan_table(self) -> None:
+        """Scan this page once for the literals of every matcher of the run's table, and
+        keep the candidates of each (see ``Memo.candidates``)."""
+        table = self.memo.table
+        assert table is not None
+        found: dict[int, set[int]] = {key: set() for key in table.matchers}
+        hits: list[tuple[Sequence[int], int]] = []  # (matcher ids, page line)
+        for fold in table.starts:
+            root = table.trie(fold)[1]
             for i, head in enumerate(self._heads_of(fold)):
                 below = root
-                for ch in head:  # down the trie as far as the head follows a literal
+                for ch in head:  # ``LiteralTable.walk``, inlined: it runs on every line
                     node = below.get(ch)
                     if node is None:
                         break
                     ids, below = node
                     if ids:
                         hits.append((ids, i))
-            for ids, i in hits:
-                for matcher in ids:
-                    found.setdefault(matcher, set()).add(i)
-            if classes:  # one test per distinct first character and class
-                for first, lines in self._head_index(fold, 1).items():
-                    if not first:
-                        continue
-                    for cls, ids in classes.items():
-                        if _class_pattern(cls).match(first):
-                            for matcher in ids:
-                                found.setdefault(matcher, set()).update(lines)
-            origin = self.origin
-            done = memo.heads[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
-        return done
-
-    def _all_anywhere(self, fold: str) -> dict[int, set[int]]:
-        """Original lines per matcher of the run's literal table that hold one of its
-        literals anywhere, found in one pass of the fold's automaton, once per run."""
-        memo = self.memo
-        done = memo.anywhere.get(fold)
-        if done is None:
-            assert memo.table is not None
+        for fold, classes in table.classes.items():  # one test per distinct first character
+            for first, lines in self._head_index(fold, 1).items():
+                for cls, ids in classes.items():
+                    if first and _class_pattern(cls).match(first):
+                        hits.extend((ids, i) for i in lines)
+        for fold in table.anywhere:
             doc, starts = self._doc(fold)
-            found: dict[int, set[int]] = {}
-            for end, (length, ids) in memo.table.automaton(fold).iter(doc):
-                i = bisect_right(starts, end - length + 1) - 1  # the line it starts in
-                for matcher in ids:
-                    found.setdefault(matcher, set()).add(i)
-            origin = self.origin
-            done = memo.anywhere[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
-        return done
+            for end, (length, ids) in table.automaton(fold).iter(doc):
+                hits.append((ids, bisect_right(starts, end - length + 1) - 1))
+        for ids, i in hits:
+            for key in ids:
+                found[key].add(i)
+        for key, scattered in table.scattered.items():
+            for fold, cls in scattered:
+                self._scan(cls, fold, found[key])
+        blank, origin = self.blank, self.origin
+        for key, lines in found.items():
+            ordered = sorted(i for i in lines if not blank[i])
+            limits = table.matchers[key].limits
+            if limits is not None:
+                ordered = self._within(ordered, limits)
+            self.memo.candidates[key] = [origin[i] for i in ordered]
 
     def _scan_heads(self, literals: frozenset[str | CharClass], fold: str, into: set[int]) -> None:
         """Add the page lines that, folded and stripped on the left, start with a literal."""
@@ -445,7 +440,10 @@ class Page:
         else:
             memo = self.memo
             origins = memo.candidates.get(key)
-            if origins is None:
+            if origins is None and memo.table is not None and key in memo.table.matchers:
+                self._scan_table()
+                origins = memo.candidates[key]
+            elif origins is None:
                 origins = memo.candidates[key] = self._scan_plan(matcher)
             found = [i for i in map(self._positions().get, origins) if i is not None]
             dirty = self._dirty()
@@ -458,28 +456,15 @@ class Page:
 
     def _scan_plan(self, matcher: Matcher) -> list[int]:
         """The original lines of this page that may match ``matcher``, in order, found
-        by scanning the page (or the run's tables) for the literals of its plan."""
+        by scanning the page for each literal of its plan (a matcher no table holds)."""
         assert matcher.plan is not None
-        key = id(matcher)
         scanned: set[int] = set()
-        from_heads: set[int] = set()  # original lines
-        table = self.memo.table
-        batched = table is not None and key in table.known
         for fold, literals in matcher.plan:
-            if fold.endswith("^") and batched:
-                from_heads |= self._all_heads(fold[:-1]).get(key, set())
-            elif fold.endswith("^"):
+            if fold.endswith("^"):
                 self._scan_heads(literals, fold[:-1], scanned)
-            elif batched:
-                from_heads |= self._all_anywhere(fold).get(key, set())
-                for literal in literals:
-                    if isinstance(literal, CharClass):
-                        self._scan(literal, fold, scanned)
             else:
                 for literal in literals:
                     self._scan(literal, fold, scanned)
-        position = self._positions()
-        scanned.update(i for i in map(position.get, from_heads) if i is not None)
         blank = self.blank
         lines = sorted(i for i in scanned if not blank[i])
         if matcher.limits is not None:
@@ -502,16 +487,12 @@ class Page:
         text = self.texts[i]
         memo = self.memo
         table = memo.table
-        if table is not None and id(matcher) in table.known:
+        if table is not None and id(matcher) in table.matchers:
             holders = memo.holders.get(text)
             if holders is None:
                 holders = memo.holders[text] = table.holders(text)
             holds = id(matcher) in holders or any(
-                self._holds(literal, fold, text)
-                for fold, literals in matcher.plan
-                if not fold.endswith("^")
-                for literal in literals
-                if isinstance(literal, CharClass)
+                self._holds(cls, fold, text) for fold, cls in table.scattered.get(id(matcher), ())
             )
         else:
             holds = any(

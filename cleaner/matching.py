@@ -103,18 +103,26 @@ def _score(literals: frozenset[str | CharClass]) -> tuple[int, int]:
 def _required(items: Any) -> frozenset[str | CharClass] | None:
     """Literals of which every match of the parsed sequence ``items`` contains one."""
     options: list[frozenset[str | CharClass]] = []
-    run: list[str] = []
+    # the strings the items since the last break spell (see ``_exact``): one of them
+    # is in every match, and they are longer than what each item requires alone
+    run = frozenset([""])
 
     def close_run() -> None:
-        if run:
-            options.append(frozenset(["".join(run)]))
-            run.clear()
+        nonlocal run
+        if run != {""}:
+            options.append(run)  # type: ignore[arg-type]
+        run = frozenset([""])
 
     for op, arg in items:
+        part = _exact(op, arg)
+        if part is not None and len(run) * len(part) > MAX_SET:
+            close_run()
+        if part is not None:
+            run = frozenset(a + b for a in run for b in part)
+        else:
+            close_run()
         if op is _sre.LITERAL:
-            run.append(chr(arg))
             continue
-        close_run()
         found: frozenset[str | CharClass] | None = None
         if op is _sre.IN:
             found = _char_set(arg)

@@ -51,6 +51,13 @@ def test_character_sets_and_digits_are_required_literals():
     assert required_literals(r"[^>]+") is None  # a negated set needs no particular character
 
 
+def test_required_literals_spell_out_small_sets():
+    assert required_literals(r"\s+\([cC]\)\s")[0] == {"(c)", "(C)"}  # not just "("
+    assert required_literals(r"g[łl][oó]wna")[0] == {"główna", "glówna", "głowna", "glowna"}
+    # more than MAX_SET ways: the spelling stops and starts again
+    assert all(len(x) == 1 for x in required_literals(r"[a-z][a-z]")[0])
+
+
 def test_a_non_ascii_digit_still_makes_a_candidate():
     matcher = Matcher({"regex": r"^\d+$"})
     page = Page(["no digits here", "\u0663\u0664", "42", ""])

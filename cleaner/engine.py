@@ -175,7 +175,7 @@ class _State:
     """What one ``Engine.run`` knows about its page as the stages edit it."""
 
     def __init__(self, texts: list[str], memo: Memo) -> None:
-        self.decisions = [LineDecision(i + 1, t) for i, t in enumerate(texts)]
+        self.decisions = list(map(LineDecision, range(1, len(texts) + 1), texts))
         self.current = list(texts)  # current text of every line
         self.alive = list(range(len(texts)))  # indices of lines still in the document
         self.memo = memo

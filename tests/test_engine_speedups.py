@@ -75,6 +75,21 @@ def test_a_cut_line_is_read_again_on_the_next_page():
     assert second.candidates(matcher) == [0, 1]
 
 
+def test_a_cut_line_is_read_again_through_the_literal_table():
+    from cleaner.page import LiteralTable
+
+    heads = Matcher({"regex": r"^\s*Tags?:", "ignore_case": True})
+    anywhere = Matcher({"regex": "ab"})
+    digits = Matcher({"regex": r"\d\d"})  # a class found anywhere
+    memo = Memo(LiteralTable([heads, anywhere, digits]))
+    first = Page(["aXb", "Photo Tags: a", "yy", "ab"], [0, 1, 2, 3], memo)
+    assert [first.candidates(m) for m in (heads, anywhere, digits)] == [[], [3], []]
+    for origin in (0, 1, 2):
+        memo.changed(origin)
+    second = Page(["ab", "tags: a", "12", "ab"], [0, 1, 2, 3], memo)
+    assert [second.candidates(m) for m in (heads, anywhere, digits)] == [[1], [0, 3], [2]]
+
+
 def test_inline_cut_then_line_rule(tmp_path):
     rules = tmp_path / "r.yaml"
     rules.write_text(

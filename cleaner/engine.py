@@ -115,80 +115,95 @@ class Engine:
         text an HTML extractor already cut down to the article gains nothing from it.
         ``html`` says the text was extracted from HTML: rules scoped to that run too."""
         texts, endings = split(text)
-        decisions = [LineDecision(i + 1, t) for i, t in enumerate(texts)]
         early, late_rules = self.select(url, text, html)
         if not late:
             late_rules = []
-        current = list(texts)  # current text of every line
-        alive = list(range(len(texts)))  # indices of lines still in the document
-        timeouts: list[Timeout] = []
-        disabled: set[str] = set()
-        memo = Memo(self.table)
-        edges: set[int] = set()  # lines removed by boundary rules
+        state = _State(texts, Memo(self.table))
         # A stage changes nothing on a page it has already left unchanged: rules read
         # only the page, so a stage runs again only once the page has changed since.
-        edits = 0  # lines removed or cut so far
         ran_at = {0: -1, 1: -1}  # edits count when each stage last ran
+        cut_at: dict[int, int | None] = {0: None, 1: None}  # len(state.cut) then
         for _ in range(MAX_PASSES):
-            before = edits
+            before = state.edits
             for number, stage in enumerate((early, late_rules)):
-                if stage and ran_at[number] != edits:
-                    ran_at[number] = edits  # the page as this stage saw it
-                    alive, changed = self._stage(
-                        stage, alive, current, decisions, timeouts, disabled, memo, edges
-                    )
-                    edits += changed
-            if edits == before:
+                if stage and ran_at[number] != state.edits:
+                    ran_at[number] = state.edits  # the page as this stage saw it
+                    since, cut_at[number] = cut_at[number], len(state.cut)
+                    fresh = None if since is None else set(state.cut[since:])
+                    self._stage(state, stage, fresh)
+            if state.edits == before:
                 break
-        if not edits:
+        decisions, timeouts = state.decisions, state.timeouts
+        if not state.edits:
             return Outcome(text, decisions, timeouts)
-        return Outcome(_assemble(texts, endings, decisions, current), decisions, timeouts)
+        return Outcome(_assemble(texts, endings, decisions, state.current), decisions, timeouts)
 
-    def _stage(
-        self,
-        rules: list[Rule],
-        alive: list[int],
-        current: list[str],
-        decisions: list[LineDecision],
-        timeouts: list[Timeout],
-        disabled: set[str],
-        memo: Memo,
-        edges: set[int],
-    ) -> tuple[list[int], int]:
-        """Run one stage; return the lines still alive and how many edits it made."""
-        page = Page([current[i] for i in alive], alive, memo, frozenset(edges))
+    def _stage(self, state: _State, rules: list[Rule], fresh: set[int] | None) -> None:
+        """Run one stage over the lines still alive.
+
+        ``fresh`` holds the lines cut since this stage last ran (None: it never ran).
+        Local rules (see ``Rule.local``) read only those: every other line still has
+        the text they read last time, when they removed it or found nothing in it."""
+        alive, current, memo = state.alive, state.current, state.memo
+        edges = frozenset(state.edges)
+        page = Page([current[i] for i in alive], alive, memo, edges)
+        changed, fresh_page = alive, page
+        if fresh is not None:
+            changed = [i for i in alive if i in fresh]
+            fresh_page = Page([current[i] for i in changed], changed, memo, edges)
         gone: set[int] = set()
-        cuts = 0
         for rule in rules:
-            if rule.id in disabled:
+            if rule.id in state.disabled:
+                continue
+            on, lines = (fresh_page, changed) if rule.local else (page, alive)
+            if not lines:
                 continue
             try:
-                for removal in rule.apply(page):
-                    index = alive[removal.position]
-                    if index in gone:
-                        continue
-                    decision = decisions[index]
-                    if removal.spans is None:
-                        decision.rule_id = rule.id
-                        gone.add(index)
-                        if rule.boundary:
-                            edges.add(index)
-                        continue
-                    remaining, pieces = _cut(current[index], removal.spans)
-                    if not remaining.strip():
-                        decision.rule_id = rule.id
-                        gone.add(index)
-                    elif pieces:
-                        decision.spans.extend((p, rule.id) for p in pieces)
-                        current[index] = remaining
-                        memo.changed(index)
-                        cuts += 1
+                for removal in rule.apply(on):
+                    index = lines[removal.position]
+                    if index not in gone:
+                        state.apply(rule, index, removal.spans, gone)
             except RuleTimeout as exc:
-                disabled.add(rule.id)
-                timeouts.append(Timeout(rule.id, alive[exc.position] + 1))
-        if not gone:
-            return alive, cuts
-        return [i for i in alive if i not in gone], cuts + len(gone)
+                state.disabled.add(rule.id)
+                state.timeouts.append(Timeout(rule.id, lines[exc.position] + 1))
+        if gone:
+            state.alive = [i for i in alive if i not in gone]
+            state.edits += len(gone)
+
+
+class _State:
+    """What one ``Engine.run`` knows about its page as the stages edit it."""
+
+    def __init__(self, texts: list[str], memo: Memo) -> None:
+        self.decisions = list(map(LineDecision, range(1, len(texts) + 1), texts))
+        self.current = list(texts)  # current text of every line
+        self.alive = list(range(len(texts)))  # indices of lines still in the document
+        self.memo = memo
+        self.timeouts: list[Timeout] = []
+        self.disabled: set[str] = set()  # rules that timed out
+        self.edges: set[int] = set()  # lines removed by boundary rules
+        self.cut: list[int] = []  # lines cut, in order (a line may come more than once)
+        self.edits = 0  # lines removed or cut so far
+
+    def apply(self, rule: Rule, index: int, spans: Sequence[Span] | None, gone: set[int]) -> None:
+        """Remove line ``index`` (adding it to ``gone``) or cut ``spans`` out of it."""
+        decision = self.decisions[index]
+        if spans is None:
+            decision.rule_id = rule.id
+            gone.add(index)
+            if rule.boundary:
+                self.edges.add(index)
+            return
+        remaining, pieces = _cut(self.current[index], spans)
+        if not remaining.strip():
+            decision.rule_id = rule.id
+            gone.add(index)
+        elif pieces:
+            decision.spans.extend((p, rule.id) for p in pieces)
+            self.current[index] = remaining
+            self.memo.changed(index)
+            self.cut.append(index)
+            self.edits += 1
 
 
 def _assemble(

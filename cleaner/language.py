@@ -68,6 +68,12 @@ def is_cjk(text: str) -> bool:
 
 def detect(tokens: Iterable[str]) -> str | None:
     """The stoplist name that best fits lower-cased ``tokens``; None when none fits."""
+    return _vote(tuple(tokens))
+
+
+# A cleaning run tells the language again on each pass, mostly from the same sentences.
+@lru_cache(maxsize=4)
+def _vote(tokens: tuple[str, ...]) -> str | None:
     names, holders = stoplist_index()
     scores = [0.0] * len(names)
     counts = Counter(tokens)

@@ -103,18 +103,26 @@ def _score(literals: frozenset[str | CharClass]) -> tuple[int, int]:
 def _required(items: Any) -> frozenset[str | CharClass] | None:
     """Literals of which every match of the parsed sequence ``items`` contains one."""
     options: list[frozenset[str | CharClass]] = []
-    run: list[str] = []
+    # the strings the items since the last break spell (see ``_exact``): one of them
+    # is in every match, and they are longer than what each item requires alone
+    run = frozenset([""])
 
     def close_run() -> None:
-        if run:
-            options.append(frozenset(["".join(run)]))
-            run.clear()
+        nonlocal run
+        if run != {""}:
+            options.append(run)  # type: ignore[arg-type]
+        run = frozenset([""])
 
     for op, arg in items:
+        part = _exact(op, arg)
+        if part is not None and len(run) * len(part) > MAX_SET:
+            close_run()
+        if part is not None:
+            run = frozenset(a + b for a in run for b in part)
+        else:
+            close_run()
         if op is _sre.LITERAL:
-            run.append(chr(arg))
             continue
-        close_run()
         found: frozenset[str | CharClass] | None = None
         if op is _sre.IN:
             found = _char_set(arg)
@@ -144,22 +152,59 @@ def _required(items: Any) -> frozenset[str | CharClass] | None:
     return max(options, key=_score) if options else None
 
 
+def _exact(op: Any, arg: Any) -> frozenset[str] | None:
+    """The strings one parsed item always matches exactly one of, when they are few and
+    none is empty: a character, a small set of characters, or a group of such items."""
+    if op is _sre.LITERAL:
+        return frozenset([chr(arg)])
+    found: frozenset[str | CharClass] | frozenset[str] | None = None
+    if op is _sre.IN:
+        found = _char_set(arg)
+    elif op is _sre.SUBPATTERN and not arg[1] & _sre.SRE_FLAG_IGNORECASE:
+        found = _exact_run(arg[3])
+    elif op is _sre.BRANCH:
+        branches = [_exact_run(b) for b in arg[1]]
+        if all(b is not None for b in branches):
+            found = frozenset().union(*branches)  # type: ignore[arg-type]
+    if not found or len(found) > MAX_SET or "" in found:
+        return None
+    if not all(isinstance(x, str) for x in found):
+        return None
+    return found  # type: ignore[return-value]
+
+
+def _exact_run(items: Any) -> frozenset[str] | None:
+    """``_exact`` of a whole sequence: every way through it spelled out."""
+    out = frozenset([""])
+    for op, arg in items:
+        part = _exact(op, arg)
+        if part is None or len(out) * len(part) > MAX_SET:
+            return None
+        out = frozenset(a + b for a in out for b in part)
+    return out
+
+
 def _heads(items: Any) -> frozenset[str | CharClass] | None:
     """Non-empty strings (or character classes) one of which every match of the parsed
     sequence starts with."""
-    run: list[str] = []
-    for op, arg in items:
-        if op is not _sre.LITERAL:
+    items = list(items)
+    prefixes = frozenset([""])
+    k = 0
+    while k < len(items):  # spell out the items that match few exact strings
+        part = _exact(*items[k])
+        if part is None or len(prefixes) * len(part) > MAX_SET:
             break
-        run.append(chr(arg))
-    if run:
-        prefix = "".join(run)
-        rest = list(items)[len(run) :]
-        if rest and rest[0][0] in (_sre.BRANCH, _sre.SUBPATTERN):
-            tails = _heads(rest[:1])
-            if tails and len(tails) <= MAX_SET and all(isinstance(t, str) for t in tails):
-                return frozenset(prefix + t for t in tails)  # type: ignore[operator]
-        return frozenset([prefix])
+        prefixes = frozenset(a + b for a in prefixes for b in part)
+        k += 1
+    if k:
+        tails = _heads(items[k:]) if k < len(items) else None
+        if (
+            tails
+            and len(prefixes) * len(tails) <= MAX_SET
+            and all(isinstance(t, str) for t in tails)
+        ):
+            return frozenset(a + t for a in prefixes for t in tails)  # type: ignore[operator]
+        return prefixes  # type: ignore[return-value]
     if not items:
         return None
     op, arg = items[0]
@@ -172,7 +217,7 @@ def _heads(items: Any) -> frozenset[str | CharClass] | None:
     elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
         return _heads(arg[2])
     elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):  # optional: its heads or what follows
-        inner, after = _heads(arg[2]), _heads(list(items)[1:])
+        inner, after = _heads(arg[2]), _heads(items[1:])
         if inner and after:
             return inner | after
     elif op is _sre.IN:

@@ -22,6 +22,7 @@ from cleaner.matching import (
     CharClass,
     Limits,
     Matcher,
+    MatchTimeout,
     Span,
     dense_length,
     latin_letters,
@@ -45,40 +46,95 @@ def _class_pattern(cls: CharClass) -> regex.Pattern[str]:
     return regex.compile(cls.pattern)
 
 
+#: a trie node: the ids of the matchers whose literal ends here, and the next characters
+Node = tuple[tuple[int, ...], dict[str, Any]]
+
+
+def _trie(ends: dict[str, list[int]]) -> Node:
+    """The trie of ``ends`` (literal -> ids of the matchers it ends)."""
+    below: dict[str, dict[str, list[int]]] = {}
+    for literal, ids in ends.items():
+        if literal:
+            below.setdefault(literal[0], {})[literal[1:]] = ids
+    return tuple(ends.get("", ())), {ch: _trie(rest) for ch, rest in below.items()}
+
+
 class LiteralTable:
     """The literals of many matchers, so one pass over a page finds the candidate lines
-    of all of them (instead of one lookup per literal): line-start literals by their
-    first characters, and literals found anywhere in one Aho-Corasick automaton per fold."""
+    of all of them (instead of one lookup per literal): line-start literals in one trie
+    per fold, and literals found anywhere in one Aho-Corasick automaton per fold."""
 
     def __init__(self, matchers: Iterable[Matcher]) -> None:
-        #: fold -> first one, two or three characters -> (id(matcher), literal)
-        self.starts: dict[str, dict[str, list[tuple[int, str]]]] = {}
+        #: fold -> line-start literal -> ids of the matchers that need it
+        self.starts: dict[str, dict[str, list[int]]] = {}
         #: fold -> character class -> ids of the matchers whose lines may start with it
         self.classes: dict[str, dict[CharClass, list[int]]] = {}
         #: fold -> literal found anywhere in a line -> ids of the matchers that need it
         self.anywhere: dict[str, dict[str, list[int]]] = {}
-        self.known: set[int] = set()
+        #: id(matcher) -> (fold, class) of each class it needs found anywhere in a line:
+        #: a page is searched for these one matcher at a time
+        self.scattered: dict[int, list[tuple[str, CharClass]]] = {}
+        #: id -> matcher, for every matcher with a plan
+        self.matchers: dict[int, Matcher] = {}
         self._automata: dict[str, Any] = {}
+        self._tries: dict[str, Node] = {}
         for matcher in matchers:
             plan = matcher.plan
-            if plan is None or id(matcher) in self.known:
+            key = id(matcher)
+            if plan is None or key in self.matchers:
                 continue
-            self.known.add(id(matcher))
+            self.matchers[key] = matcher
             for fold, literals in plan:
-                if not fold.endswith("^"):
-                    for literal in literals:
-                        if not isinstance(literal, CharClass):
-                            ids = self.anywhere.setdefault(fold, {}).setdefault(literal, [])
-                            ids.append(id(matcher))
-                    continue
-                base = fold[:-1]
+                base = fold.removesuffix("^")
                 for literal in literals:
-                    if isinstance(literal, CharClass):
-                        ids = self.classes.setdefault(base, {}).setdefault(literal, [])
-                        ids.append(id(matcher))
+                    if isinstance(literal, CharClass) and fold != base:
+                        self.classes.setdefault(base, {}).setdefault(literal, []).append(key)
+                    elif isinstance(literal, CharClass):
+                        self.scattered.setdefault(key, []).append((fold, literal))
                     else:
-                        starts = self.starts.setdefault(base, {})
-                        starts.setdefault(literal[:3], []).append((id(matcher), literal))
+                        where = self.starts if fold != base else self.anywhere
+                        where.setdefault(base, {}).setdefault(literal, []).append(key)
+
+    def holders(self, text: str) -> set[int]:
+        """Ids of the matchers whose plan ``text`` meets through a literal of this table
+        (a line-start literal or class, or a literal found anywhere; not a class found
+        anywhere, see ``scattered``)."""
+        found: set[int] = set()
+        for fold in self.starts:
+            for ids in self.walk(fold, _FOLDS[fold](text).lstrip()):
+                found.update(ids)
+        for fold, classes in self.classes.items():
+            first = _FOLDS[fold](text).lstrip()[:1]
+            if first:
+                for cls, ids in classes.items():
+                    if _class_pattern(cls).match(first):
+                        found.update(ids)
+        for fold in self.anywhere:
+            for _end, (_length, ids) in self.automaton(fold).iter(_FOLDS[fold](text)):
+                found.update(ids)
+        return found
+
+    def walk(self, fold: str, head: str) -> list[tuple[int, ...]]:
+        """Ids of the matchers, in groups, one of whose line-start literals of ``fold``
+        a line with this ``head`` (folded, stripped on the left) starts with."""
+        found = []
+        below = self.trie(fold)[1]
+        for ch in head:  # down the trie as far as the head spells a literal
+            node = below.get(ch)
+            if node is None:
+                break
+            ids, below = node
+            if ids:
+                found.append(ids)
+        return found
+
+    def trie(self, fold: str) -> Node:
+        """The line-start literals of ``fold`` as a trie, built on first use: a node is
+        the ids of the matchers whose literal ends there, and the nodes below it."""
+        found = self._tries.get(fold)
+        if found is None:
+            found = self._tries[fold] = _trie(self.starts.get(fold, {}))
+        return found
 
     def automaton(self, fold: str) -> Any:
         """The automaton of the ``fold`` literals found anywhere, built on first use:
@@ -99,22 +155,21 @@ class Memo:
 
     def __init__(self, table: LiteralTable | None = None) -> None:
         self.table = table
-        #: fold -> id(matcher) -> original lines whose head starts with one of its literals
-        self.heads: dict[str, dict[int, set[int]]] = {}
-        #: fold -> id(matcher) -> original lines that hold one of its literals (not classes)
-        self.anywhere: dict[str, dict[int, set[int]]] = {}
-        #: original lines whose text changed since the scans above
+        #: original lines whose text changed since the scans below
         self.dirty: set[int] = set()
-        #: id(matcher) -> original lines that may match it, as they read when scanned
-        self.candidates: dict[int, set[int]] = {}
+        #: id(matcher) -> original lines, in order, that may match it as they read when
+        #: scanned: not blank, and not too long for it (see ``Matcher.limits``)
+        self.candidates: dict[int, list[int]] = {}
+        #: line text -> ids of the matchers of the table whose literals it holds
+        self.holders: dict[str, set[int]] = {}
         self.prose: dict[str, int] = {}
         #: line text -> its words joined by single spaces
         self.norms: dict[str, str] = {}
         #: line text -> characters other than white space, and Latin-1 letters (``Limits``)
         self.counts: dict[str, tuple[int, int]] = {}
         self._per_text: dict[tuple[str, str], object] = {}
-        #: (id(matcher), text) -> the matcher's first span in that text, or None
-        self.found: dict[tuple[int, str], Span | None] = {}
+        #: id(matcher) -> text -> the matcher's first span in that text, or None
+        self.found: dict[int, dict[str, Span | None]] = {}
         self._stores: dict[str, dict[Any, Any]] = {}
 
     def store(self, name: str) -> dict[Any, Any]:
@@ -168,6 +223,7 @@ class Page:
         self._indexes: dict[tuple[str, int], dict[str, list[int]]] = {}
         self._candidates: dict[int, list[int]] = {}
         self._position: dict[int, int] | None = None
+        self._dirty_lines: set[int] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -201,12 +257,35 @@ class Page:
     def search(self, matcher: Matcher, i: int) -> Span | None:
         """``matcher.search`` on line ``i``; the verdict on a text is kept for the run."""
         text = self.texts[i]
-        key = (id(matcher), text)
-        found = self.memo.found
-        if key in found:
-            return found[key]
-        span = found[key] = matcher.search(text)  # a timeout raises and is not kept
-        return span
+        found = self._verdicts(matcher)
+        span = found.get(text, _MISSING)
+        if span is _MISSING:
+            span = found[text] = matcher.search(text)  # a timeout raises and is not kept
+        return span  # type: ignore[return-value]
+
+    def hits(self, matcher: Matcher) -> tuple[list[int], int | None]:
+        """The candidate lines ``matcher`` finds something in, in order; and the line it
+        timed out on, if it did (the search stops there)."""
+        found = self._verdicts(matcher)
+        texts = self.texts
+        out = []
+        for i in self.candidates(matcher):
+            text = texts[i]
+            span = found.get(text, _MISSING)
+            if span is _MISSING:
+                try:
+                    span = found[text] = matcher.search(text)
+                except MatchTimeout:
+                    return out, i
+            if span is not None:
+                out.append(i)
+        return out, None
+
+    def _verdicts(self, matcher: Matcher) -> dict[str, Span | None]:
+        verdicts = self.memo.found.get(id(matcher))
+        if verdicts is None:
+            verdicts = self.memo.found[id(matcher)] = {}
+        return verdicts
 
     def _doc(self, fold: str) -> tuple[str, list[int]]:
         """The page as one string, folded as named, and the offset where each line starts."""
@@ -265,57 +344,46 @@ class Page:
                 break
             at = find(literal, starts[i + 1])
 
-    def _all_heads(self, fold: str) -> dict[int, set[int]]:
-        """Original lines per matcher of the run's head table, scanned once per run."""
-        memo = self.memo
-        done = memo.heads.get(fold)
-        if done is None:
-            assert memo.table is not None
-            starts = memo.table.starts.get(fold, {})
-            classes = memo.table.classes.get(fold, {})
-            found: dict[int, set[int]] = {}
-            heads = self._heads_of(fold)
-            get = starts.get
-            # lines that open alike share their lookups: one per distinct first three
-            for first, lines in self._head_index(fold, 3).items():
-                for key in {first[:1], first[:2], first}:
-                    for matcher, literal in get(key, ()):
-                        if len(literal) <= 3:  # the literal is ``key``, a prefix of them all
-                            found.setdefault(matcher, set()).update(lines)
-                            continue
-                        hit = [i for i in lines if heads[i].startswith(literal)]
-                        if hit:
-                            found.setdefault(matcher, set()).update(hit)
-            if classes:  # one test per distinct first character and class
-                for first, lines in self._head_index(fold, 1).items():
-                    if not first:
-                        continue
-                    for cls, ids in classes.items():
-                        if _class_pattern(cls).match(first):
-                            for matcher in ids:
-                                found.setdefault(matcher, set()).update(lines)
-            origin = self.origin
-            done = memo.heads[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
-        return done
-
-    def _all_anywhere(self, fold: str) -> dict[int, set[int]]:
-        """Original lines per matcher of the run's literal table that hold one of its
-        literals anywhere, found in one pass of the fold's automaton, once per run."""
-        memo = self.memo
-        done = memo.anywhere.get(fold)
-        if done is None:
-            assert memo.table is not None
+    def _scan_table(self) -> None:
+        """Scan this page once for the literals of every matcher of the run's table, and
+        keep the candidates of each (see ``Memo.candidates``)."""
+        table = self.memo.table
+        assert table is not None
+        found: dict[int, set[int]] = {key: set() for key in table.matchers}
+        hits: list[tuple[Sequence[int], int]] = []  # (matcher ids, page line)
+        for fold in table.starts:
+            root = table.trie(fold)[1]
+            for i, head in enumerate(self._heads_of(fold)):
+                below = root
+                for ch in head:  # ``LiteralTable.walk``, inlined: it runs on every line
+                    node = below.get(ch)
+                    if node is None:
+                        break
+                    ids, below = node
+                    if ids:
+                        hits.append((ids, i))
+        for fold, classes in table.classes.items():  # one test per distinct first character
+            for first, lines in self._head_index(fold, 1).items():
+                for cls, ids in classes.items():
+                    if first and _class_pattern(cls).match(first):
+                        hits.extend((ids, i) for i in lines)
+        for fold in table.anywhere:
             doc, starts = self._doc(fold)
-            found: dict[int, set[int]] = {}
-            automaton = memo.table.automaton(fold)
-            # an automaton with no literal (a set of only character classes) cannot search
-            for end, (length, ids) in automaton.iter(doc) if len(automaton) else ():
-                i = bisect_right(starts, end - length + 1) - 1  # the line it starts in
-                for matcher in ids:
-                    found.setdefault(matcher, set()).add(i)
-            origin = self.origin
-            done = memo.anywhere[fold] = {m: {origin[i] for i in ls} for m, ls in found.items()}
-        return done
+            for end, (length, ids) in table.automaton(fold).iter(doc):
+                hits.append((ids, bisect_right(starts, end - length + 1) - 1))
+        for ids, i in hits:
+            for key in ids:
+                found[key].add(i)
+        for key, scattered in table.scattered.items():
+            for fold, cls in scattered:
+                self._scan(cls, fold, found[key])
+        blank, origin = self.blank, self.origin
+        for key, lines in found.items():
+            ordered = sorted(i for i in lines if not blank[i])
+            limits = table.matchers[key].limits
+            if limits is not None:
+                ordered = self._within(ordered, limits)
+            self.memo.candidates[key] = [origin[i] for i in ordered]
 
     def _scan_heads(self, literals: frozenset[str | CharClass], fold: str, into: set[int]) -> None:
         """Add the page lines that, folded and stripped on the left, start with a literal."""
@@ -365,50 +433,74 @@ class Page:
         found = self._candidates.get(key)
         if found is not None:
             return found
-        plan = matcher.plan
-        blank = self.blank
-        if plan is None:
-            found = [i for i, b in enumerate(blank) if not b]
+        if matcher.plan is None:
+            found = list(self.nonblank())
+            if matcher.limits is not None:
+                found = self._within(found, matcher.limits)
         else:
             memo = self.memo
             origins = memo.candidates.get(key)
-            if origins is None:
-                scanned: set[int] = set()
-                from_heads: set[int] = set()  # original lines
-                table = memo.table
-                batched = table is not None and key in table.known
-                for fold, literals in plan:
-                    if fold.endswith("^") and batched:
-                        from_heads |= self._all_heads(fold[:-1]).get(key, set())
-                    elif fold.endswith("^"):
-                        self._scan_heads(literals, fold[:-1], scanned)
-                    elif batched:
-                        from_heads |= self._all_anywhere(fold).get(key, set())
-                        for literal in literals:
-                            if isinstance(literal, CharClass):
-                                self._scan(literal, fold, scanned)
-                    else:
-                        for literal in literals:
-                            self._scan(literal, fold, scanned)
-                origin = self.origin
-                origins = memo.candidates[key] = {origin[i] for i in scanned} | from_heads
-            position = self._positions()
-            dirty = memo.dirty
-            lines = {position[o] for o in origins if o in position and o not in dirty}
-            for o in dirty:
-                i = position.get(o)
-                if i is not None and any(
-                    self._holds(literal, fold, self.texts[i])
-                    for fold, literals in plan
-                    for literal in literals
-                ):
-                    lines.add(i)
-            found = sorted(i for i in lines if not blank[i])
-        limits = matcher.limits
-        if limits is not None:
-            found = self._within(found, limits)
+            if origins is None and memo.table is not None and key in memo.table.matchers:
+                self._scan_table()
+                origins = memo.candidates[key]
+            elif origins is None:
+                origins = memo.candidates[key] = self._scan_plan(matcher)
+            found = [i for i in map(self._positions().get, origins) if i is not None]
+            dirty = self._dirty()
+            if dirty:
+                kept = [i for i in found if i not in dirty]
+                again = [i for i in sorted(dirty) if self._may_match(matcher, i)]
+                found = sorted(kept + again) if again else kept
         self._candidates[key] = found
         return found
+
+    def _scan_plan(self, matcher: Matcher) -> list[int]:
+        """The original lines of this page that may match ``matcher``, in order, found
+        by scanning the page for each literal of its plan (a matcher no table holds)."""
+        assert matcher.plan is not None
+        scanned: set[int] = set()
+        for fold, literals in matcher.plan:
+            if fold.endswith("^"):
+                self._scan_heads(literals, fold[:-1], scanned)
+            else:
+                for literal in literals:
+                    self._scan(literal, fold, scanned)
+        blank = self.blank
+        lines = sorted(i for i in scanned if not blank[i])
+        if matcher.limits is not None:
+            lines = self._within(lines, matcher.limits)
+        origin = self.origin
+        return [origin[i] for i in lines]
+
+    def _dirty(self) -> set[int]:
+        """Page lines cut since the run began: their text is not what a scan read."""
+        if self._dirty_lines is None:
+            dirty = self.memo.dirty
+            self._dirty_lines = {i for i, o in enumerate(self.origin) if o in dirty}
+        return self._dirty_lines
+
+    def _may_match(self, matcher: Matcher, i: int) -> bool:
+        """Whether line ``i`` meets ``matcher``'s plan and limits, read afresh."""
+        assert matcher.plan is not None
+        if self.blank[i]:
+            return False
+        text = self.texts[i]
+        memo = self.memo
+        table = memo.table
+        if table is not None and id(matcher) in table.matchers:
+            holders = memo.holders.get(text)
+            if holders is None:
+                holders = memo.holders[text] = table.holders(text)
+            holds = id(matcher) in holders or any(
+                self._holds(cls, fold, text) for fold, cls in table.scattered.get(id(matcher), ())
+            )
+        else:
+            holds = any(
+                self._holds(literal, fold, text)
+                for fold, literals in matcher.plan
+                for literal in literals
+            )
+        return holds and (matcher.limits is None or bool(self._within([i], matcher.limits)))
 
     def _within(self, lines: list[int], limits: Limits) -> list[int]:
         """The ``lines`` not too long for a matcher with these ``limits``."""

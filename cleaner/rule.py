@@ -79,6 +79,9 @@ class Rule:
     needs_match: ClassVar[bool] = True
     #: kinds that read the page after the other rules have run (the content detector)
     late: ClassVar[bool] = False
+    #: kinds whose verdict on a line depends on that line's text alone (not on its
+    #: neighbours or the page): run again on the same text, they find nothing new
+    local: ClassVar[bool] = False
 
     id: str
     description: str = ""

@@ -10,6 +10,8 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
 # sentence-final punctuation, and the closing quotes or brackets that may follow it
 _ENDERS = frozenset(".!?…。！？؟।")
 _CLOSERS = "\"'”’»)]"
+# what may follow the stop: closers, and the variation selector that makes a symbol an emoji
+_AFTER_STOP = _CLOSERS + "\ufe0f"
 
 PROSE_MIN_WORDS = 8
 PROSE_MIN_CJK = 25
@@ -27,7 +29,7 @@ def ends_sentence(text: str) -> bool:
     """Whether the line ends a sentence (closing quotes and brackets allowed after the stop).
 
     String methods, not a regex: this runs on every line of every page."""
-    tail = text.rstrip().rstrip(_CLOSERS + "\ufe0f")
+    tail = text.rstrip().rstrip(_AFTER_STOP)
     return bool(tail) and (tail[-1] in _ENDERS or _emoji(tail[-1]))
 
 

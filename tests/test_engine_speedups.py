@@ -27,6 +27,10 @@ def _every_line(self: Page, matcher: Matcher) -> list[int]:
     return [i for i, b in enumerate(self.blank) if not b]
 
 
+def _every_hit(self: Page, matcher: Matcher) -> tuple[list[int], None]:
+    return [i for i in _every_line(self, matcher) if matcher.search(self.texts[i])], None
+
+
 def test_prefilter_and_memo_match_trying_every_line(monkeypatch, default_engine):
     """Every rule tried on every line, with nothing remembered, decides the same."""
     path = shared_or_skip("benchdata", "web-dev.jsonl.gz")
@@ -35,6 +39,7 @@ def test_prefilter_and_memo_match_trying_every_line(monkeypatch, default_engine)
     fast = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
     monkeypatch.setattr(Page, "candidates", _every_line)
     monkeypatch.setattr(Page, "search", lambda self, m, i: m.search(self.texts[i]))
+    monkeypatch.setattr(Page, "hits", _every_hit)
     slow = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
     assert fast == slow
 
@@ -49,6 +54,13 @@ def test_character_sets_and_digits_are_required_literals():
 def test_a_lookahead_requires_its_literals_but_a_negative_one_does_not():
     assert required_literals(r"^(?=.*affiliate).{0,80}$")[0] == {"affiliate"}
     assert required_literals(r"^(?!.*affiliate).{0,80}$") is None
+
+
+def test_required_literals_spell_out_small_sets():
+    assert required_literals(r"\s+\([cC]\)\s")[0] == {"(c)", "(C)"}  # not just "("
+    assert required_literals(r"g[łl][oó]wna")[0] == {"główna", "glówna", "głowna", "glowna"}
+    # more than MAX_SET ways: the spelling stops and starts again
+    assert all(len(x) == 1 for x in required_literals(r"[a-z][a-z]")[0])
 
 
 def test_a_non_ascii_digit_still_makes_a_candidate():
@@ -66,6 +78,21 @@ def test_a_cut_line_is_read_again_on_the_next_page():
     memo.changed(0)
     second = Page(["ab", "ab"], [0, 1], memo)
     assert second.candidates(matcher) == [0, 1]
+
+
+def test_a_cut_line_is_read_again_through_the_literal_table():
+    from cleaner.page import LiteralTable
+
+    heads = Matcher({"regex": r"^\s*Tags?:", "ignore_case": True})
+    anywhere = Matcher({"regex": "ab"})
+    digits = Matcher({"regex": r"\d\d"})  # a class found anywhere
+    memo = Memo(LiteralTable([heads, anywhere, digits]))
+    first = Page(["aXb", "Photo Tags: a", "yy", "ab"], [0, 1, 2, 3], memo)
+    assert [first.candidates(m) for m in (heads, anywhere, digits)] == [[], [3], []]
+    for origin in (0, 1, 2):
+        memo.changed(origin)
+    second = Page(["ab", "tags: a", "12", "ab"], [0, 1, 2, 3], memo)
+    assert [second.candidates(m) for m in (heads, anywhere, digits)] == [[1], [0, 3], [2]]
 
 
 def test_inline_cut_then_line_rule(tmp_path):
@@ -144,6 +171,16 @@ def test_line_heads_of_anchored_patterns():
     assert line_heads(r"^\s*(?:Read|See)\s+(also|more)$")[0] == {"Read", "See"}
     assert line_heads(r"^\s*(?:Next)?\s*»$") is None  # may start with white space or »
     assert line_heads(r"Tags:") is None  # not anchored
+
+
+def test_line_heads_spell_out_small_sets_and_groups():
+    from cleaner.matching import line_heads
+
+    assert line_heads(r"^\s*S[ií]guenos\s+en")[0] == {"Siguenos", "Síguenos"}
+    assert line_heads(r"^\s*Folg(?:e|t)\s+uns")[0] == {"Folge", "Folgt"}
+    assert line_heads(r"^\s*[Bb]y\s")[0] == {"By", "by"}
+    assert line_heads(r"^\s*Foo(?:d|)\s")[0] == {"Foo"}  # an empty branch ends the spelling
+    assert line_heads(r"^\s*(?i:a)bc") is None  # a group with its own case rule: no heads
 
 
 def test_phrases_and_heads_find_indented_lines():
@@ -267,3 +304,19 @@ def test_literal_table_finds_what_scanning_each_literal_finds(default_engine):
         batched, alone = Page(texts, memo=Memo(table)), Page(texts)
         for matcher in matchers:
             assert batched.candidates(matcher) == alone.candidates(matcher)
+
+
+def test_local_rules_reading_only_cut_lines_on_a_rerun_decide_the_same(monkeypatch, default_engine):
+    """A stage run again gives local rules only the lines cut since; running them on
+    every line again decides the same."""
+    from cleaner.kinds.inline import InlineRule
+    from cleaner.kinds.line import LineRule
+
+    path = shared_or_skip("benchdata", "news-dev.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        pages = [json.loads(line) for line in fh][::7]
+    fast = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
+    monkeypatch.setattr(LineRule, "local", False)
+    monkeypatch.setattr(InlineRule, "local", False)
+    slow = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
+    assert fast == slow

@@ -19,6 +19,7 @@ from cleaner.rule import Page, Removal, Rule, RuleTimeout
 
 class InlineRule(Rule):
     kind = "inline"
+    local = True
 
     def apply(self, page: Page) -> Iterator[Removal]:
         assert self.match is not None

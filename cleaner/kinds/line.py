@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cleaner.rule import Page, Removal, Rule
+from cleaner.rule import Page, Removal, Rule, RuleTimeout
 
 
 class LineRule(Rule):
     kind = "line"
+    local = True
 
     def apply(self, page: Page) -> Iterator[Removal]:
-        for i in self.candidates(page):
-            if self.matches(page, i):
-                yield Removal(i, self.id)
+        assert self.match is not None
+        hits, timed_out = page.hits(self.match)
+        for i in hits:
+            yield Removal(i, self.id)
+        if timed_out is not None:
+            raise RuleTimeout(self.id, timed_out)

@@ -319,9 +319,11 @@ class ContentRule(Rule):
             yield Removal(i, self.id)
 
     def _matching(self, found: Matcher | None, page: Page, lines: list[int]) -> list[bool]:
+        """Which of ``lines`` ``found`` matches; only its candidates are searched."""
         if found is None:
             return [False] * len(lines)
-        return [self.search(found, page, i) is not None for i in lines]
+        maybe = set(page.candidates(found))
+        return [i in maybe and self.search(found, page, i) is not None for i in lines]
 
     def _menus(
         self, page: Page, stats: list[LineStats | None], lines: list[int], start: int, end: int

@@ -10,6 +10,7 @@ output is the same for any ``--jobs``.
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 import sys
 import tempfile
@@ -47,7 +48,8 @@ def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
         if base is not None and not found:
             warn(f"{path}: no {', '.join(SUFFIXES)} files in it")
         for file in found:
-            key = file.resolve()
+            # the path as named, made absolute: a symlink stays a file of its own
+            key = Path(os.path.abspath(file))
             if key not in seen:
                 seen.add(key)
                 yield file, base

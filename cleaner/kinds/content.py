@@ -17,8 +17,8 @@ opening with another line of it (a headline, then its summary). A line the ``pit
 matcher finds ("Sign up for our newsletter") costs what chrome costs and stops the run
 at its edge; a line the ``trailer`` matcher finds ("Reporting by ...") closes the
 article as a sentence does. On English pages a line that opens with a Title Case
-headline earns what lone prose earns. A link printed twice on
-one line (title, then the image's alt text) is not prose at all. The page's language
+headline earns what lone prose earns. A link printed twice on one line (title, then
+the image's alt text) is not prose at all. The page's language
 is told from its sentences, so a menu or a date archive cannot vote for another one. A
 hard-wrapped paragraph (plain-text pages, mail archives) is judged as one. Lines a
 ``boundary`` rule removed (a rights notice) with chrome right below them split the
@@ -42,7 +42,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 from typing import Any
 
 import regex
@@ -303,9 +303,9 @@ class ContentRule(Rule):
                     scores[lead] += self.title_bonus
         fixed = {k: CHROME for k, hit in enumerate(pitched) if hit}
         # a credit line closes the article as a sentence would: a list above it belongs
-        for k, hit in enumerate(self._matching(self.trailer, page, lines)):
-            fixed[k] = SENTENCE if hit else fixed.get(k, "")
-        shapes = _Shapes(page, stats, lines, {k: v for k, v in fixed.items() if v})
+        trailers = self._matching(self.trailer, page, lines)
+        fixed.update((k, SENTENCE) for k, hit in enumerate(trailers) if hit)
+        shapes = _Shapes(page, stats, lines, fixed, intro)
         segment = _segments(page, shapes)
         start, end = _best_run(scores, segment)
         lo = segment.index(segment[start])
@@ -385,17 +385,23 @@ class _Shapes:
     """Line shapes by position, worked out only for the lines the run's edges reach."""
 
     def __init__(
-        self, page: Page, stats: list[LineStats | None], lines: list[int], fixed: dict[int, str]
+        self,
+        page: Page,
+        stats: list[LineStats | None],
+        lines: list[int],
+        fixed: dict[int, str],
+        intro: list[bool],
     ) -> None:
         self.page, self.stats, self.lines = page, stats, lines
         self.known = dict(fixed)  # shapes a matcher settled
+        self.intro = intro  # which lines end in a colon
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def introduces(self, k: int) -> bool:
         """Whether line ``k`` ends in a colon, leading into a list."""
-        return self.page.texts[self.lines[k]].rstrip().endswith(":")
+        return self.intro[k]
 
     def __getitem__(self, k: int) -> str:
         if k not in self.known:
@@ -451,11 +457,10 @@ def _removed_before(page: Page, lines: list[int]) -> list[int]:
     """For each of ``lines``, how many input lines other rules removed between it and
     the line above it: chrome a rule knew still parts what stood around it."""
     origin = page.origin
-    out = [0]
-    for above, i in zip(lines, lines[1:], strict=False):
-        # the page keeps its blank lines, so every gap in ``origin`` is a removal
-        out.append(sum(origin[j] - origin[j - 1] - 1 for j in range(above + 1, i + 1)))
-    return out
+    # the page keeps its blank lines, so every input line missing between two page
+    # lines is a removal
+    gaps = (origin[i] - origin[above] - (i - above) for above, i in pairwise(lines))
+    return [0, *gaps]
 
 
 def _menu_item(text: str, s: LineStats, max_words: int) -> bool:

@@ -197,6 +197,29 @@ rules:
     assert [d.number for d in outcome.removed] == [2, 5]
 
 
+def test_duplicate_pair_removes_both_copies_of_a_teaser_card(tmp_path: Path) -> None:
+    engine = engine_from(
+        tmp_path,
+        """
+rules:
+  - id: card
+    kind: duplicate
+    pair: true
+    max_words: 2
+""",
+    )
+    card = "Business\nStocks edge down as retailers sink\n"
+    outcome = engine.run(f"{PROSE}\n{card}{card}{card}{PROSE2}\n")
+    assert outcome.text == f"{PROSE}\n{PROSE2}\n"
+    assert {d.rule_id for d in outcome.removed} == {"card"}
+    # a pair that ends a sentence, or a label over max_words, is not a card
+    said = "Q: Did you know?\nA: No.\n"
+    long_label = "The business pages today\nStocks edge down as retailers sink\n"
+    for pair in (said, long_label):
+        text = f"{PROSE}\n{pair}{pair}{PROSE2}\n"
+        assert engine.run(text).text == text
+
+
 def test_site_scope_by_url_and_by_detect(tmp_path: Path) -> None:
     engine = engine_from(
         tmp_path,

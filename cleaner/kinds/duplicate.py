@@ -4,7 +4,13 @@ Scrapers often print a caption twice, or a title once as a link and once as a
 heading. The first copy stays (unless another rule drops it); the repeat goes.
 With ``prefix: true`` a line that is the start of the line above it, at least
 ``min_chars`` long and not ending a sentence, counts as a repeat too: a caption
-printed once with its credit and once without. ``match`` is optional and narrows which lines count.
+printed once with its credit and once without. ``match`` is optional and narrows which
+lines count.
+
+With ``pair: true`` the rule looks at two lines at once instead: a short label and a
+title, neither ending a sentence, printed twice in a row ("Business / Stocks edge down /
+Business / Stocks edge down"). That is a teaser card rendered once as the image's link
+and once as the text link, so both copies go. The label has at most ``max_words`` words.
 
     - id: repeated-line
       kind: duplicate
@@ -20,30 +26,38 @@ from cleaner.rule import Page, Removal, Rule, boolean, positive_int
 from cleaner.textstats import ends_sentence
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
+def _normed(page: Page, i: int) -> str:
+    """Line ``i`` with its runs of white space made single, memoised per page."""
+    text = page.texts[i]
+    norms = page.memo.norms
+    current = norms.get(text)
+    if current is None:
+        current = norms[text] = " ".join(text.split())
+    return current
 
 
 class DuplicateRule(Rule):
     kind = "duplicate"
     needs_match = False
-    params = frozenset({"prefix", "min_chars"})
+    params = frozenset({"prefix", "min_chars", "pair", "max_words"})
     prefix: bool = False
     min_chars: int = 20
+    pair: bool = False
+    max_words: int = 5
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         self.prefix = boolean(spec, "prefix", False)
         self.min_chars = positive_int(spec, "min_chars", 20, minimum=1)
+        self.pair = boolean(spec, "pair", False)
+        self.max_words = positive_int(spec, "max_words", 5, minimum=1)
 
     def apply(self, page: Page) -> Iterator[Removal]:
+        if self.pair:
+            yield from self._pairs(page)
+            return
         previous: str | None = None
-        norms = page.memo.norms
-        texts = page.texts
         for i in page.nonblank():
-            text = texts[i]
-            current = norms.get(text)
-            if current is None:
-                current = norms[text] = _norm(text)
+            current = _normed(page, i)
             if (
                 previous is not None
                 and self._repeats(current, previous)
@@ -51,6 +65,25 @@ class DuplicateRule(Rule):
             ):
                 yield Removal(i, self.id)
             previous = current
+
+    def _pairs(self, page: Page) -> Iterator[Removal]:
+        lines = list(page.nonblank())
+        norms = [_normed(page, i) for i in lines]
+        taken = -1  # the last position already removed
+        for p in range(3, len(lines)):
+            label, title = norms[p - 1], norms[p]
+            if (
+                norms[p - 3] == label
+                and norms[p - 2] == title
+                and label != title
+                and len(label.split()) <= self.max_words
+                and not ends_sentence(label)
+                and not ends_sentence(title)
+                and (self.match is None or self.matches(page, lines[p - 1]))
+            ):
+                for q in range(max(p - 3, taken + 1), p + 1):
+                    yield Removal(lines[q], self.id)
+                taken = p
 
     def _repeats(self, current: str, previous: str) -> bool:
         if current == previous:

@@ -443,6 +443,10 @@ def latin_letters(text: str) -> int:
     return len(text.encode("latin-1", "ignore").translate(None, _NOT_LETTERS))
 
 
+# case-insensitive with full case folding, so "strasse" is found in "Straße"
+_FULL_CASE = regex.V1 | regex.IGNORECASE | regex.FULLCASE
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -619,15 +623,28 @@ class Matcher:
         return None
 
     def finditer(self, text: str) -> list[Span]:
-        """All non-overlapping matches of the regex patterns and contained phrases."""
+        """All matches of the phrases (the whole stripped line), the contained phrases
+        and the regex patterns."""
         spans: list[Span] = []
         folded = self._fold(text)
+        if self.phrases:
+            stripped = text.strip()
+            if stripped and self._fold(stripped) in self.phrases:
+                start = text.index(stripped)
+                spans.append(Span(start, start + len(stripped)))
         if len(folded) == len(text):
             for phrase in self.contains:
                 at = folded.find(phrase)
                 while at >= 0 and phrase:
                     spans.append(Span(at, at + len(phrase)))
                     at = folded.find(phrase, at + len(phrase))
+        else:  # casefold changed a length (ß -> ss): find the phrase in the line itself
+            for phrase in self.contains:
+                if phrase:
+                    spans.extend(
+                        Span(*m.span())
+                        for m in regex.finditer(regex.escape(phrase), text, _FULL_CASE)
+                    )
         for pattern in self.patterns:
             try:
                 spans.extend(

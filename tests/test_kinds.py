@@ -72,6 +72,24 @@ rules:
     assert second.rule_id == "credit"
 
 
+def test_inline_phrases_and_contains_with_case_folding(tmp_path: Path) -> None:
+    engine = engine_from(
+        tmp_path,
+        """
+rules:
+  - id: stub
+    kind: inline
+    match: {phrases: ["Source link"], contains: [" (STRASSE 5)"], ignore_case: true}
+""",
+    )
+    # a phrase is the whole line: the line goes; within a longer line it stays
+    outcome = engine.run(f"{PROSE}\n  source LINK\nSource link to the report.\n")
+    assert outcome.text == f"{PROSE}\nSource link to the report.\n"
+    # "ß" folds to "ss", which changes the line's length: the span is still found
+    outcome = engine.run(f"Die Halle (Straße 5) öffnet um neun, ß.\n{PROSE}\n")
+    assert outcome.text == f"Die Halle öffnet um neun, ß.\n{PROSE}\n"
+
+
 def test_block_runs_until_prose(tmp_path: Path) -> None:
     engine = engine_from(
         tmp_path,

@@ -194,19 +194,36 @@ def process_jsonl(
             unit.note = "duplicate keys; row left as it is"
             yield unit
             continue
-        row[opts.field] = cleaned
+        # only the field's value is written anew: the rest of the row keeps its bytes
+        # (a number written 1.10, an escape, the spacing)
+        start, end = _value_span(text, opts.field)
+        value_json = json.dumps(cleaned, ensure_ascii=False)
         try:
-            serialised = json.dumps(row, ensure_ascii=False, allow_nan=False)
-        except ValueError:
-            unit.note = "a number JSON cannot hold (NaN or infinity); row left as it is"
-            yield unit
-            continue
-        try:
-            data = encode(serialised)
+            data = encode(text[:start] + value_json + text[end:])
         except UnicodeEncodeError:  # a lone surrogate from a \uD83D escape: keep it escaped
-            data = json.dumps(row, allow_nan=False).encode("ascii")
+            data = encode(text[:start] + json.dumps(cleaned) + text[end:])
         unit.cleaned = (BOM.encode() if bom else b"") + data + ending
         yield unit
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\n\r"
+
+
+def _value_span(text: str, key: str) -> tuple[int, int]:
+    """Where the value of ``key`` stands in ``text``, a JSON object already parsed
+    without error and without duplicate keys."""
+    at = len(text) - len(text.lstrip(_SPACE)) + 1  # past the "{"
+    while True:
+        at = text.index('"', at)
+        name, at = json.decoder.scanstring(text, at + 1)
+        at = text.index(":", at) + 1
+        while text[at] in _SPACE:
+            at += 1
+        _, end = _DECODER.raw_decode(text, at)
+        if name == key:
+            return at, end
+        at = end
 
 
 class _Duplicates(dict):  # type: ignore[type-arg]

@@ -311,7 +311,6 @@ def test_rules_whose_only_prefilter_is_a_character_class(tmp_path: Path) -> None
     ("row", "note"),
     [
         (b'{"id": 1, "id": 2, "text": "Fine text stays here.\\nSource link"}', "duplicate keys"),
-        (b'{"text": "Fine text stays here.\\nSource link", "big": 1e400}', "NaN or infinity"),
     ],
 )
 def test_jsonl_rows_that_cannot_be_written_back_are_left_as_they_are(
@@ -323,6 +322,18 @@ def test_jsonl_rows_that_cannot_be_written_back_are_left_as_they_are(
     assert result.code == 0
     assert path.read_bytes() == row + b"\n"
     assert f"{path}:1: " in result.err and note in result.err
+
+
+def test_jsonl_rewrites_only_the_cleaned_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # numbers, escapes and spacing outside the field keep their bytes, even a number
+    # Python reads as infinity
+    path = tmp_path / "rows.jsonl"
+    head, tail = b'{"score": 1.10, "big": 1e400, "t":"caf\\u00e9",  "text": ', b', "n": [1, 2.50]}'
+    path.write_bytes(head + b'"Fine text stays here.\\nSource link"' + tail + b"\n")
+    assert run_main(["clean", "-i", str(path)], monkeypatch).code == 0
+    assert path.read_bytes() == head + b'"Fine text stays here."' + tail + b"\n"
 
 
 def test_jsonl_lone_surrogate_escape_and_bom(

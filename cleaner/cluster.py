@@ -20,7 +20,7 @@ import hashlib
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,14 @@ from typing import Any
 from cleaner.engine import Engine
 from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows
 from cleaner.loader import default_rules_dir, load_rules, rule_files
+from cleaner.matching import DEFAULT_TIMEOUT
 from cleaner.parallel import chunks, jsonl_chunk
-from cleaner.process import Options, format_for, process_text
+from cleaner.process import Options, Unit, format_for, process_text
 from cleaner.run import inputs_with_bases, output_path
 from cleaner.textio import AtomicFile, is_binary
 
 Bundle = tuple[tuple[str, str], ...]  # (relative name, file text) of every rule file
+Report = Callable[[Unit, str], None]  # told of every document's unit, with its file name
 
 _engines: dict[str, Engine] = {}
 
@@ -49,33 +51,45 @@ def bundle_rules(rules: Iterable[str | Path] = (), *, default_rules: bool = True
     return tuple(out)
 
 
-def engine_from_bundle(bundle: Bundle) -> Engine:
+def engine_from_bundle(bundle: Bundle, timeout: float = DEFAULT_TIMEOUT) -> Engine:
     """The engine for ``bundle``, built once per worker process and kept."""
-    key = hashlib.sha256(repr(bundle).encode("utf-8", "surrogatepass")).hexdigest()
+    key = hashlib.sha256(repr((bundle, timeout)).encode("utf-8", "surrogatepass")).hexdigest()
     if key not in _engines:
         with tempfile.TemporaryDirectory(prefix="cleaner-rules-") as tmp:
             for name, text in bundle:
                 path = Path(tmp) / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-            _engines[key] = Engine(load_rules([Path(tmp)]))
+            _engines[key] = Engine(load_rules([Path(tmp)], timeout=timeout))
     return _engines[key]
 
 
-def _clean_text(bundle: Bundle, data: bytes, opts: Options) -> bytes:
-    return process_text(engine_from_bundle(bundle), data, opts).cleaned
+def _light(unit: Unit) -> Unit:
+    """The unit without what the client does not need: the original bytes and the
+    removed lines (a cluster run neither diffs nor explains)."""
+    return replace(unit, original=b"", removed=[])
 
 
-def _clean_rows(bundle: Bundle, first: int, chunk: list[bytes], opts: Options, name: str) -> bytes:
-    units = jsonl_chunk(engine_from_bundle(bundle), first, chunk, opts, name)
-    return b"".join(u.cleaned for u in units)
+def _clean_text(bundle: Bundle, timeout: float, data: bytes, opts: Options) -> list[Unit]:
+    return [_light(process_text(engine_from_bundle(bundle, timeout), data, opts))]
 
 
-def _write(target: Path, parts: Iterable[bytes], like: Path) -> None:
-    """Write ``parts`` atomically, as a local run writes its files."""
+def _clean_rows(
+    bundle: Bundle, timeout: float, first: int, chunk: list[bytes], opts: Options, name: str
+) -> list[Unit]:
+    units = jsonl_chunk(engine_from_bundle(bundle, timeout), first, chunk, opts, name)
+    return [_light(u) for u in units]
+
+
+def _write(target: Path, parts: Iterable[list[Unit]], like: Path, report: Report | None) -> None:
+    """Write the units' cleaned bytes atomically, as a local run writes its files, and
+    tell ``report`` of each unit (its warnings)."""
     with AtomicFile(target, compress=is_gzip(target), like=like) as out:
-        for part in parts:
-            out.write(part)
+        for units in parts:
+            for unit in units:
+                if report is not None:
+                    report(unit, str(like))
+                out.write(unit.cleaned)
         out.commit()
 
 
@@ -101,11 +115,15 @@ def clean_files_on_cluster(
     fmt: str | None = None,
     options: Options | None = None,
     max_pending: int = 64,
+    timeout: float = DEFAULT_TIMEOUT,
+    report: Report | None = None,
 ) -> list[Path]:
     """Clean files and directories into ``output_dir`` on the cluster at ``scheduler``.
 
     ``scheduler`` is an address, "local", or a ``distributed.Client``. ``options`` sets
     field, HTML and URL handling; each file's format is ``fmt``, or else its name's.
+    ``timeout`` is the seconds a pattern may run on one line; ``report`` is told of
+    every document (a timeout, invalid UTF-8, a row left as it was), in input order.
     Returns the files written, in input order.
     """
     base_opts = options or Options()
@@ -121,7 +139,8 @@ def clean_files_on_cluster(
                 continue
             opts = replace(base_opts, fmt=fmt or format_for(path.name))
             target = output_path(path, base, out_dir, opts.fmt)
-            _write(target, _run(client, remote_bundle, path, opts, max_pending), path)
+            parts = _run(client, remote_bundle, timeout, path, opts, max_pending)
+            _write(target, parts, path, report)
             written.append(target)
         return written
     finally:
@@ -130,16 +149,21 @@ def clean_files_on_cluster(
             cluster.close()
 
 
-def _run(client: Any, bundle: Any, path: Path, opts: Options, max_pending: int) -> Iterator[bytes]:
-    """Cleaned bytes of one file, in order, with at most ``max_pending`` tasks in flight."""
+def _run(
+    client: Any, bundle: Any, timeout: float, path: Path, opts: Options, max_pending: int
+) -> Iterator[list[Unit]]:
+    """Units of one file, in order, with at most ``max_pending`` tasks in flight."""
     if opts.fmt != "jsonl":
-        yield client.submit(_clean_text, bundle, read_all(path), opts, pure=False).result()
+        data = read_all(path)
+        yield client.submit(_clean_text, bundle, timeout, data, opts, pure=False).result()
         return
     pending: deque[Any] = deque()
     with open_binary(path) as handle:
         for first, chunk in chunks(rows(handle)):
             pending.append(
-                client.submit(_clean_rows, bundle, first, chunk, opts, str(path), pure=False)
+                client.submit(
+                    _clean_rows, bundle, timeout, first, chunk, opts, str(path), pure=False
+                )
             )
             if len(pending) >= max_pending:
                 yield pending.popleft().result()

@@ -54,6 +54,23 @@ def test_files_match_local_run(tmp_path: Path, client, monkeypatch: pytest.Monke
     assert b"Source link" not in expected
 
 
+def test_files_on_cluster_report_warnings_and_take_the_timeout(tmp_path: Path, client) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "bad.txt").write_bytes(b"Caf\xe9 text with a broken byte here.\nSource link\n")
+    (src / "slow.txt").write_text("a" * 3000 + "!\nSource link\n", encoding="utf-8")
+    rules = tmp_path / "slow.yaml"
+    rules.write_text("rules: [{id: slow, kind: line, match: {regex: '^(a|aa)+$'}}]\n")
+    seen: list[tuple[str, bool, list[str]]] = []
+    clean_files_on_cluster(
+        [src], out, scheduler=client, rules=[rules], timeout=0.001,
+        report=lambda unit, name: seen.append(
+            (Path(name).name, unit.undecodable, [t.rule_id for t in unit.timeouts])),
+    )
+    assert sorted(seen) == [("bad.txt", True, []), ("slow.txt", False, ["slow"])]
+    assert (out / "bad.txt").read_bytes() == b"Caf\xe9 text with a broken byte here.\n"
+
+
 def test_bag_of_texts_and_records(client) -> None:
     texts = [PAGE, "Nothing to remove here.\n", PAGE * 2]
     got = clean_bag(db.from_sequence(texts, npartitions=2), field=None).compute()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner.engine import Engine
-from cleaner.kinds.content import ContentRule
+from cleaner.kinds.content import _CJK, _CJK_BLOCKS, ContentRule
 from cleaner.language import detect, is_cjk
 
 MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Video", "Weather"]
@@ -86,6 +86,18 @@ def test_cjk_article_is_measured_in_characters() -> None:
     assert kept == article
     assert len(gone) == 2 * len(menu)
     assert is_cjk("\n".join(article))
+
+
+def test_quick_cjk_test_misses_no_character_of_the_cjk_scripts() -> None:
+    # the quick page test must find every character the exact class finds
+    missed = [
+        hex(c)
+        for c in range(0x110000)
+        if not 0xD800 <= c <= 0xDFFF
+        and _CJK.match(chr(c))
+        and not _CJK_BLOCKS.match(chr(c))
+    ]
+    assert missed == []
 
 
 def test_language_detection_picks_the_page_language() -> None:

@@ -20,7 +20,7 @@ from cleaner.matching import DEFAULT_TIMEOUT
 from cleaner.parallel import default_jobs
 from cleaner.process import FORMATS, Options, format_for
 from cleaner.rule import Rule
-from cleaner.run import STDIN, Mode, Run, inputs_with_bases, warn
+from cleaner.run import STDIN, Mode, Run, inputs_with_bases, report_unit, warn
 
 app = typer.Typer(
     add_completion=False,
@@ -108,6 +108,7 @@ def clean(
             fmt,
             options,
             check or diff or explain or in_place,
+            regex_timeout,
         )
         return
     engine = build_engine(list(rules or []), no_default_rules, regex_timeout)
@@ -189,6 +190,7 @@ def _on_cluster(
     fmt: str | None,
     options: Options,
     local_only: bool,
+    timeout: float,
 ) -> None:
     """``--scheduler``: clean into ``--output-dir`` on a Dask cluster."""
     if output_dir is None or paths == [STDIN]:
@@ -210,6 +212,8 @@ def _on_cluster(
         default_rules=not no_default_rules,
         fmt=fmt,
         options=options,
+        timeout=timeout,
+        report=report_unit,
     )
     print(
         f"wrote {len(written)} file{'s' if len(written) != 1 else ''} to {output_dir}",

@@ -35,6 +35,26 @@ def warn(message: str) -> None:
     print(f"cleaner: {message}", file=sys.stderr)
 
 
+def report_unit(unit: Unit, name: str) -> None:
+    """Warn about what happened to one document that its reader should know."""
+    if unit.undecodable:
+        warn(f"{name}:{unit.line}: invalid UTF-8; undecodable bytes are kept as they are")
+    for t in unit.timeouts:
+        warn(
+            f"{name}:{t.line}: rule '{t.rule_id}' timed out; line kept, rule skipped "
+            "for the rest of the document"
+        )
+    if unit.emptied:
+        warn(
+            f"{name}:{unit.line}: every line would be removed; left as it is "
+            "(--allow-empty to allow)"
+        )
+    if unit.note:
+        warn(f"{name}:{unit.line}: {unit.note}")
+    if unit.nothing_extracted:
+        warn(f"{name}: no article text found in the HTML")
+
+
 def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
     """Every file to clean, once, with the directory it was found under (None if named).
 
@@ -117,22 +137,7 @@ class Run:
     # --- handling results -------------------------------------------------------------
 
     def _report(self, unit: Unit, name: str) -> None:
-        if unit.undecodable:
-            warn(f"{name}:{unit.line}: invalid UTF-8; undecodable bytes are kept as they are")
-        for t in unit.timeouts:
-            warn(
-                f"{name}:{t.line}: rule '{t.rule_id}' timed out; line kept, rule skipped "
-                "for the rest of the document"
-            )
-        if unit.emptied:
-            warn(
-                f"{name}:{unit.line}: every line would be removed; left as it is "
-                "(--allow-empty to allow)"
-            )
-        if unit.note:
-            warn(f"{name}:{unit.line}: {unit.note}")
-        if unit.nothing_extracted:
-            warn(f"{name}: no article text found in the HTML")
+        report_unit(unit, name)
         if self.mode.explain and not unit.emptied:
             for r in unit.removed:
                 print(f"{name}:{r.line}: {r.rule_id}: {r.text}")

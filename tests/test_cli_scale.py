@@ -80,9 +80,13 @@ def test_scheduler_needs_an_output_dir(tmp_path: Path) -> None:
 def test_scheduler_local_writes_what_a_local_run_writes(tmp_path: Path) -> None:
     pytest.importorskip("distributed", reason="the dask extra is not installed")
     src = make_corpus(tmp_path / "in")
+    (src / "broken.txt").write_bytes(b"Caf\xe9 text with a broken byte here.\nSource link\n")
     local = run_cli("clean", str(src), "--output-dir", str(tmp_path / "local"))
     dask = run_cli(
         "clean", str(src), "--output-dir", str(tmp_path / "dask"), "--scheduler", "local"
     )
     assert local.code == 0 and dask.code == 0, dask.err
     assert tree(tmp_path / "local") == tree(tmp_path / "dask")
+    # the per-document warnings come back from the workers too
+    warning = f"cleaner: {src / 'broken.txt'}:1: invalid UTF-8"
+    assert warning in local.err and warning in dask.err

@@ -193,6 +193,19 @@ class Memo:
         self.dirty.add(origin)
 
 
+# characters that show nothing and are not white space to ``str.strip``: a line of only
+# these (a zero-width space a web editor left as a spacer) is a blank line
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_NO_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+
+
+def _blank(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped:
+        return True
+    return stripped[0] in _INVISIBLE and not stripped.translate(_NO_INVISIBLE).strip()
+
+
 class Page:
     """The lines a rule reads: the current text of every line still in the document.
 
@@ -215,7 +228,7 @@ class Page:
         #: input line numbers of removed lines that mark an edge of the article
         self.edges = edges
         self.memo = memo if memo is not None else Memo()
-        self.blank = [not t.strip() for t in texts]
+        self.blank = [_blank(t) for t in texts]
         self._prose: list[int] | None = None
         self._docs: dict[str, tuple[str, list[int]]] = {}
         self._heads: dict[str, list[str]] = {}

@@ -129,6 +129,14 @@ def test_run_grows_over_a_sub_heading_and_short_closing_paragraph() -> None:
     assert gone == MENU
 
 
+def test_a_line_of_zero_width_spaces_is_blank_and_does_not_stop_the_run() -> None:
+    # web editors leave U+200B spacer paragraphs between an article's lines
+    spaced = [ARTICLE[0], "\u200b", ARTICLE[1], "\ufeff\u200b ", *ARTICLE[2:]]
+    kept, gone = _run(MENU + spaced)
+    assert kept == spaced
+    assert gone == MENU
+
+
 def test_teaser_headlines_that_end_in_a_menu_stay_outside() -> None:
     teasers = [
         "Local bakery wins national prize for its sourdough bread",

@@ -55,17 +55,17 @@ def report_unit(unit: Unit, name: str) -> None:
         warn(f"{name}: no article text found in the HTML")
 
 
-def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
+def inputs_with_bases(paths: list[str], quiet: bool = False) -> Iterator[tuple[Path, Path | None]]:
     """Every file to clean, once, with the directory it was found under (None if named).
 
-    A directory that holds no corpus file is worth a warning: the run would otherwise
-    end in silence, as if it had cleaned something."""
+    A directory that holds no corpus file is worth a warning, unless ``quiet``: the run
+    would otherwise end in silence, as if it had cleaned something."""
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         base = path if path.is_dir() else None
         found = walk([path])
-        if base is not None and not found:
+        if base is not None and not found and not quiet:
             warn(f"{path}: no {', '.join(SUFFIXES)} files in it")
         for file in found:
             # the path as named, made absolute: a symlink stays a file of its own

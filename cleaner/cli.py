@@ -79,7 +79,9 @@ def clean(
     stats: bool = typer.Option(
         False, "--stats", help="Print documents, bytes in and out, and lines removed per rule."
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line, no summary."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress line, no summary, no note of an empty directory."
+    ),
     scheduler: str = typer.Option(
         None, "--scheduler", help="Run on the Dask cluster at this address ('local' starts one)."
     ),
@@ -127,7 +129,7 @@ def clean(
         run.clean_stdin(options)
         run.finish(stats)
         raise typer.Exit(1 if check and run.would_change else 0)
-    found = list(inputs_with_bases(paths))
+    found = list(inputs_with_bases(paths, quiet))
     if len(found) > 1 and mode.to_stdout:
         raise InputError(
             "several files: use --in-place, --output-dir, --check, --diff or --explain"

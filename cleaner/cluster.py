@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.engine import Engine
+from cleaner.errors import InputError, RowError
 from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows
 from cleaner.loader import default_rules_dir, load_rules, rule_files
 from cleaner.matching import DEFAULT_TIMEOUT
 from cleaner.parallel import chunks, jsonl_chunk
 from cleaner.process import Options, Unit, format_for, process_text
-from cleaner.run import inputs_with_bases, output_path
+from cleaner.run import inputs_with_bases, left_behind, output_path
 from cleaner.textio import AtomicFile, is_binary
 
 Bundle = tuple[tuple[str, str], ...]  # (relative name, file text) of every rule file
@@ -140,7 +141,10 @@ def clean_files_on_cluster(
             opts = replace(base_opts, fmt=fmt or format_for(path.name))
             target = output_path(path, base, out_dir, opts.fmt)
             parts = _run(client, remote_bundle, timeout, path, opts, max_pending)
-            _write(target, parts, path, report)
+            try:
+                _write(target, parts, path, report)
+            except RowError as exc:
+                raise InputError(f"{exc}; {left_behind(len(written), False)}") from None
             written.append(target)
         return written
     finally:

@@ -28,3 +28,8 @@ class RuleError(CleanerError):
 
 class InputError(CleanerError):
     """Input that cannot be cleaned (malformed JSONL, a missing field...)."""
+
+
+class RowError(InputError):
+    """A JSONL row that cannot be cleaned. The run that meets it adds what it leaves
+    written: only the run knows whether files before this one were rewritten."""

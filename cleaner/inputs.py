@@ -23,9 +23,7 @@ def walk(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(
-                    Path(root) / n for n in sorted(names) if n.lower().endswith(SUFFIXES)
-                )
+                found.extend(Path(root) / n for n in sorted(names) if n.lower().endswith(SUFFIXES))
         elif path.exists():
             found.append(path)
         else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from cleaner.engine import Engine, Outcome, Timeout
-from cleaner.errors import InputError
+from cleaner.errors import RowError
 from cleaner.textio import BOM, decode, encode
 
 FORMATS = ("text", "jsonl", "html")
@@ -136,8 +136,8 @@ def process_text(engine: Engine, data: bytes, opts: Options) -> Unit:
     return unit
 
 
-def _row_error(name: str, number: int, message: str) -> InputError:
-    return InputError(f"{name}:{number}: {message}; nothing was written")
+def _row_error(name: str, number: int, message: str) -> RowError:
+    return RowError(f"{name}:{number}: {message}")
 
 
 def process_jsonl(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from math import inf
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -131,6 +132,14 @@ def positive_int(spec: dict[str, Any], key: str, default: int, *, minimum: int =
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise SpecError(f"'{key}' must be a whole number >= {minimum}")
     return value
+
+
+def non_negative_number(spec: dict[str, Any], key: str, default: float) -> float:
+    """A weight that may be fractional (a cost in words): any finite number >= 0."""
+    value = spec.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < inf:
+        raise SpecError(f"'{key}' must be a number >= 0")
+    return float(value)
 
 
 def boolean(spec: dict[str, Any], key: str, default: bool) -> bool:

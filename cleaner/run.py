@@ -22,7 +22,7 @@ from typing import BinaryIO
 from cleaner import parallel
 from cleaner.document import split
 from cleaner.engine import Engine
-from cleaner.errors import InputError
+from cleaner.errors import InputError, RowError
 from cleaner.inputs import SUFFIXES, is_gzip, open_binary, peek, read_all, rows, walk
 from cleaner.process import Options, Unit, process_text
 from cleaner.stats import Progress, Stats
@@ -55,17 +55,28 @@ def report_unit(unit: Unit, name: str) -> None:
         warn(f"{name}: no article text found in the HTML")
 
 
-def inputs_with_bases(paths: list[str]) -> Iterator[tuple[Path, Path | None]]:
+def left_behind(written: int, in_place: bool) -> str:
+    """What a run stopped by a bad row leaves behind: the file in hand is never written,
+    but the files before it may have been."""
+    if not written:
+        return "nothing was written"
+    files = f"{written} file{'s' if written != 1 else ''}"
+    if in_place:
+        return f"this file left as it was, {files} before it already cleaned in place"
+    return f"no output for this file, {files} before it already written"
+
+
+def inputs_with_bases(paths: list[str], quiet: bool = False) -> Iterator[tuple[Path, Path | None]]:
     """Every file to clean, once, with the directory it was found under (None if named).
 
-    A directory that holds no corpus file is worth a warning: the run would otherwise
-    end in silence, as if it had cleaned something."""
+    A directory that holds no corpus file is worth a warning, unless ``quiet``: the run
+    would otherwise end in silence, as if it had cleaned something."""
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         base = path if path.is_dir() else None
         found = walk([path])
-        if base is not None and not found:
+        if base is not None and not found and not quiet:
             warn(f"{path}: no {', '.join(SUFFIXES)} files in it")
         for file in found:
             # the path as named, made absolute: a symlink stays a file of its own
@@ -147,16 +158,19 @@ class Run:
         changed = False
         before: list[bytes] = []
         after: list[bytes] = []
-        for unit in units:
-            self._report(unit, name)
-            self.stats.add(unit)
-            self.progress.update()
-            changed |= unit.changed
-            if self.mode.diff:
-                before.append(unit.original)
-                after.append(unit.cleaned)
-            if sink is not None:
-                sink.write(unit.cleaned)
+        try:
+            for unit in units:
+                self._report(unit, name)
+                self.stats.add(unit)
+                self.progress.update()
+                changed |= unit.changed
+                if self.mode.diff:
+                    before.append(unit.original)
+                    after.append(unit.cleaned)
+                if sink is not None:
+                    sink.write(unit.cleaned)
+        except RowError as exc:
+            raise InputError(f"{exc}; {left_behind(self.written, self.mode.in_place)}") from None
         if self.mode.diff and changed:
             sys.stdout.write(unified_diff(name, before, after))
         if changed:

@@ -41,9 +41,11 @@ class Stats:
     def summary(self) -> str:
         seconds = self.elapsed()
         rate = self.bytes_in / 1e6 / seconds if seconds > 0 else 0.0
-        return (f"{self.documents} documents, {self.changed} changed, "
-                f"{_size(self.bytes_in)} in, {_size(self.bytes_out)} out, "
-                f"{seconds:.1f} s ({rate:.1f} MB/s)")
+        return (
+            f"{self.documents} documents, {self.changed} changed, "
+            f"{_size(self.bytes_in)} in, {_size(self.bytes_out)} out, "
+            f"{seconds:.1f} s ({rate:.1f} MB/s)"
+        )
 
     def report(self) -> str:
         """The ``--stats`` block: totals, then lines removed per rule id, most first."""
@@ -54,8 +56,10 @@ class Stats:
             f"bytes out: {self.bytes_out}",
             f"lines removed: {sum(self.removed.values())}",
         ]
-        lines += [f"  {rule_id}: {n}" for rule_id, n in
-                  sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0]))]
+        lines += [
+            f"  {rule_id}: {n}"
+            for rule_id, n in sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
         return "\n".join(lines)
 
 

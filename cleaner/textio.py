@@ -13,9 +13,24 @@ from typing import BinaryIO
 BOM = "\ufeff"
 # magic numbers of common binary formats a crawler leaves behind
 _MAGIC = (
-    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b",
-    b"RIFF", b"BM", b"\x00\x00\x01\x00", b"II*\x00", b"MM\x00*", b"\x7fELF",
-    b"OggS", b"ID3", b"fLaC", b"wOFF", b"wOF2", b"\xca\xfe\xba\xbe",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"RIFF",
+    b"BM",
+    b"\x00\x00\x01\x00",
+    b"II*\x00",
+    b"MM\x00*",
+    b"\x7fELF",
+    b"OggS",
+    b"ID3",
+    b"fLaC",
+    b"wOFF",
+    b"wOF2",
+    b"\xca\xfe\xba\xbe",
 )
 
 
@@ -102,4 +117,3 @@ class AtomicFile:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
-

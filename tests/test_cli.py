@@ -320,6 +320,9 @@ def test_directory_without_corpus_files_is_worth_a_warning(tmp_path: Path) -> No
     result = run_cli("clean", "--check", str(tmp_path))
     assert result.code == 0
     assert f"{tmp_path}: no .txt" in result.err
+    quiet = run_cli("clean", "--check", "--quiet", str(tmp_path))
+    assert quiet.code == 0
+    assert "no .txt" not in quiet.err
 
 
 def test_a_file_named_twice_is_cleaned_and_counted_once(tmp_path: Path) -> None:

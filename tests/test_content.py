@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from cleaner.engine import Engine
+from cleaner.errors import RuleError
 from cleaner.kinds.content import _CJK, _CJK_BLOCKS, ContentRule
 from cleaner.language import detect, is_cjk
+from cleaner.loader import load_rules
 
 MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Video", "Weather"]
 ARTICLE = [
@@ -327,3 +333,27 @@ def test_lines_other_rules_removed_still_part_the_article_from_what_follows() ->
     assert plain == ARTICLE + ["More"] + teasers  # the share bar gone, the teasers join
     weighed = Engine([share, _configured({"removed_cost": 1})]).run(text).text.splitlines()
     assert weighed == ARTICLE
+
+
+def test_list_cost_may_be_fractional(tmp_path: Path) -> None:
+    # below the article, a list of links and then a lone teaser: the teaser joins the
+    # run only while the list costs less than the teaser earns
+    links = ["Weather in the city", "Sport results", "Traffic news", "Letters page"]
+    teaser = "Police closed the high street for the day after a water main burst near the market."
+
+    def joins(engine: Engine, n: int) -> bool:
+        return teaser in engine.run("\n".join(ARTICLE + links[:n] + [teaser]) + "\n").text
+
+    def loaded(cost: str) -> Engine:
+        path = tmp_path / "content.yaml"
+        path.write_text(f"rules: [{{id: content, kind: content, list_cost: {cost}}}]\n")
+        return Engine(load_rules([path]))
+
+    whole = [(joins(loaded(c), 3), joins(loaded(c), 4)) for c in ("1", "2")]
+    assert whole == [(True, True), (False, False)]
+    half = loaded("1.5")
+    assert half.rules[0].list_cost == 1.5  # type: ignore[attr-defined]
+    assert (joins(half, 3), joins(half, 4)) == (True, False)  # neither 1 nor 2
+    for bad in ("-0.5", "true", ".inf", "'1.5'"):
+        with pytest.raises(RuleError, match="'list_cost' must be a number >= 0"):
+            loaded(bad)

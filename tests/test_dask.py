@@ -15,6 +15,7 @@ import dask.bag as db  # noqa: E402
 import cleaner  # noqa: E402
 from cleaner import parallel  # noqa: E402
 from cleaner.cluster import clean_bag, clean_files_on_cluster  # noqa: E402
+from cleaner.errors import InputError  # noqa: E402
 from cleaner.process import Options, process_jsonl, process_text  # noqa: E402
 
 PAGE = "Big news today, and the minister said so in a long sentence here.\nSource link\n"
@@ -80,3 +81,17 @@ def test_bag_of_texts_and_records(client) -> None:
     assert [r["text"] for r in cleaned] == [cleaner.clean(t, r["url"]) for t, r in
                                             zip(texts, records, strict=True)]
     assert [r["id"] for r in cleaned] == [0, 1, 2]
+
+
+def test_malformed_row_on_cluster_says_what_was_written(tmp_path: Path, client) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text(PAGE, encoding="utf-8")
+    (src / "b.jsonl").write_text('{"text": "ok"}\n{oops\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        clean_files_on_cluster([src], out, scheduler=client)
+    assert str(caught.value) == (
+        f"{src / 'b.jsonl'}:2: malformed JSON (Expecting property name enclosed in double "
+        "quotes at column 2); no output for this file, 1 file before it already written"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt"]

@@ -159,14 +159,40 @@ rules:
             f"{PROSE}\n{PROSE2}\n{PROSE}\n{PROSE2}\nTags one two\n{PROSE}\n\n{PROSE2}\n{PROSE}\n",
             f"{PROSE}\n{PROSE2}\n{PROSE}\n{PROSE2}\nTags one two\n{PROSE}\n\n{PROSE2}\n{PROSE}\n",
         ),
-        # nothing but sentences down to the end of the page: the marker (a comment count
-        # printed above the last paragraph) is not a tail either
-        (f"{PROSE}\n{PROSE2}\nTags 51\nIt worked.\n", f"{PROSE}\n{PROSE2}\nTags 51\nIt worked.\n"),
+        # nothing but sentences down to the end of the page, some of them prose: the marker
+        # (a comment count printed above the last paragraph) is not a tail either
+        (
+            f"{PROSE}\n{PROSE2}\nTags 51\nIt worked.\n{PROSE}\n",
+            f"{PROSE}\n{PROSE2}\nTags 51\nIt worked.\n{PROSE}\n",
+        ),
         (f"{PROSE}\n{PROSE2}\nTags 51\nAnna\nIt worked.\n", f"{PROSE}\n{PROSE2}\n"),
+        # sentences to the end of the page but none of them prose: short comments, a tail
+        (f"{PROSE}\n{PROSE2}\nTags 51\nIt worked.\n", f"{PROSE}\n{PROSE2}\n"),
     ],
 )
 def test_tail_cuts_only_below_the_article(tmp_path: Path, text: str, expected: str) -> None:
     assert engine_from(tmp_path, TAGS_TAIL).run(text).text == expected
+
+
+COMMENT_COUNT_TAIL = "rules: [{id: count, kind: tail, match: {regex: '^\\d+ Kommentare$'}}]"
+
+
+def test_comment_count_above_short_comments_cuts(tmp_path: Path) -> None:
+    # every line below ends a sentence, but none is prose: a comment section
+    text = f"{PROSE}\n{PROSE2}\n3 Kommentare\nToller Artikel!\n\nDanke.\n"
+    outcome = engine_from(tmp_path, COMMENT_COUNT_TAIL).run(text)
+    assert outcome.text == f"{PROSE}\n{PROSE2}\n"
+    assert [(d.number, d.rule_id) for d in outcome.removed] == [
+        (3, "count"),
+        (4, "count"),
+        (6, "count"),
+    ]
+
+
+def test_comment_count_above_last_paragraph_keeps_it(tmp_path: Path) -> None:
+    # a short sentence, then the article's last paragraph: sentences with prose among them
+    text = f"{PROSE}\n{PROSE2}\n3 Kommentare\nToller Artikel!\n{PROSE}\n"
+    assert engine_from(tmp_path, COMMENT_COUNT_TAIL).run(text).text == text
 
 
 def test_tail_that_does_not_weigh_cuts_above_more_prose(tmp_path: Path) -> None:

@@ -165,9 +165,39 @@ def test_malformed_jsonl_writes_nothing(
         assert result.out_bytes == b""
         assert result.err.startswith(f"cleaner: {path}:{bad_line}: ") and words in result.err
         assert len(result.err.strip().splitlines()) == 1
+        assert result.err.rstrip().endswith("; nothing was written")
         assert path.read_bytes() == data
     assert not (tmp_path / "out" / "rows.jsonl").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["rows.jsonl"]
+
+
+def test_malformed_jsonl_after_written_files_says_what_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    good = b'{"text": "Fine text here.\\nSource link"}\n'
+    bad = b'{"text": "Fine text here.\\nSource link"}\n{oops\n'
+    (corpus / "a.jsonl").write_bytes(good)
+    (corpus / "b.jsonl").write_bytes(good)
+    (corpus / "c.jsonl").write_bytes(bad)
+    result = run_main(["clean", "--in-place", "--quiet", str(corpus)], monkeypatch)
+    assert result.code == 2
+    assert result.err == (
+        f"cleaner: {corpus / 'c.jsonl'}:2: malformed JSON (Expecting property name enclosed "
+        "in double quotes at column 2); this file left as it was, 2 files before it "
+        "already cleaned in place\n"
+    )
+    assert (corpus / "a.jsonl").read_bytes() == b'{"text": "Fine text here."}\n'
+    assert (corpus / "c.jsonl").read_bytes() == bad
+    out = tmp_path / "out"
+    (corpus / "a.jsonl").write_bytes(good)
+    result = run_main(["clean", "--output-dir", str(out), str(corpus)], monkeypatch)
+    assert result.code == 2
+    assert result.err.rstrip().endswith(
+        "; no output for this file, 2 files before it already written"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["a.jsonl", "b.jsonl"]
 
 
 def test_malformed_jsonl_on_stdin_writes_nothing() -> None:

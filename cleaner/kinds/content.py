@@ -50,7 +50,7 @@ import regex
 from cleaner import language
 from cleaner.matching import Matcher, SpecError
 from cleaner.page import Memo
-from cleaner.rule import Page, Removal, Rule, matcher, positive_int
+from cleaner.rule import Page, Removal, Rule, matcher, non_negative_number, positive_int
 from cleaner.textstats import ends_sentence
 
 _WORD = re.compile(r"\w+")
@@ -251,7 +251,7 @@ class ContentRule(Rule):
         self.menu_lines = positive_int(spec, "menu_lines", 5, minimum=1)
         self.menu_words = positive_int(spec, "menu_words", 3)
         self.list_lines = positive_int(spec, "list_lines", 3, minimum=1)
-        self.list_cost = float(positive_int(spec, "list_cost", 3))
+        self.list_cost = non_negative_number(spec, "list_cost", 3.0)
         self.title_bonus = positive_int(spec, "title_bonus", 0)
         self.removed_cost = float(positive_int(spec, "removed_cost", 0))
 

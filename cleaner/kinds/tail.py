@@ -24,7 +24,7 @@ from cleaner.rule import Page, Removal, Rule, boolean
 from cleaner.textstats import ends_sentence
 
 # this many paragraphs right below a marker, or nothing but sentences down to the end of
-# the page, are an article, not a tail
+# the page with some prose among them, are an article, not a tail
 _PARAGRAPHS = 3
 
 
@@ -53,15 +53,17 @@ class TailRule(Rule):
 
 def _paragraphs_follow(page: Page, i: int) -> bool:
     """Whether paragraphs follow line ``i`` straight away: its first non-blank lines below
-    are prose, or every line down to the end of the page ends a sentence."""
+    are prose, or every line down to the end of the page ends a sentence and one of them
+    is prose (short comments that end in stops, "Toller Artikel!", are still a tail)."""
     prose, texts = page.prose, page.texts
     paragraphs: int | None = 0  # prose lines in a row right below; None once broken
-    seen = False
+    any_prose = False
     for j in range(i + 1, len(page)):
         if page.blank[j]:
             continue
-        seen = True
-        if paragraphs is not None and prose[j + 1] > prose[j]:
+        is_prose = prose[j + 1] > prose[j]
+        any_prose = any_prose or is_prose
+        if paragraphs is not None and is_prose:
             paragraphs += 1
             if paragraphs == _PARAGRAPHS:
                 return True
@@ -69,4 +71,4 @@ def _paragraphs_follow(page: Page, i: int) -> bool:
         paragraphs = None
         if not ends_sentence(texts[j]):
             return False
-    return seen
+    return any_prose

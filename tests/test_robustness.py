@@ -409,3 +409,26 @@ def test_default_rules_stay_fast_on_pathological_lines() -> None:
     outcome = engine.run(text)
     assert outcome.timeouts == []
     assert time.perf_counter() - started < 5  # generous: a catastrophic pattern takes minutes
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " © A" * 5_000,  # a © every few characters: each one once looked ahead to the end
+        " (c) Agency" * 2_000,
+        "Caption" + " " * 20_000 + "© no credit here",  # a wide run of white space before ©
+        "Caption" + " " * 20_000 + "| Foto: no credit",
+        "©" + " " * 20_000 + "x",
+    ],
+    ids=["signs", "c-in-brackets", "spaces-then-sign", "spaces-then-pipe", "sign-then-spaces"],
+)
+def test_trailing_photo_credit_stays_linear_on_long_lines(line: str) -> None:
+    """trailing-photo-credit once looked from every © to the end of the line for a rights
+    notice, and let every character of a run of white space start a match: a line of
+    20,000 characters ran past the per-line timeout, which switched the rule off there.
+    A linear pattern finishes such a line far inside the timeout, so nothing times out."""
+    import cleaner
+
+    text = f"The council met on Monday.\n{line}\nThe vote was close.\n"
+    outcome = cleaner.engine().run(text)
+    assert [t.rule_id for t in outcome.timeouts] == []

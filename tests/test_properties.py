@@ -28,6 +28,14 @@ TAIL_MARKERS = [r.match for r in ENGINE.rules if r.kind == "tail" and r.scope.ge
 def _tail_marker(line: str) -> bool:
     return any(m.search(line) for m in TAIL_MARKERS)
 
+
+# what the generic block rules take for a list's heading ("Most read in world news")
+BLOCK_HEADS = [r.match for r in ENGINE.rules if r.kind == "block" and r.scope.generic and r.match]
+
+
+def _block_head(line: str) -> bool:
+    return any(m.search(line) for m in BLOCK_HEADS)
+
 WORDS = {
     "en": (
         "the council minister city report government people water school river market share "
@@ -139,7 +147,8 @@ def chrome_examples(engine: Engine) -> Chrome:
     An example that is also a site pack's signature (its ``detect`` text) is left out:
     it would switch that site's pack on, and a site pack is written for its site's layout.
     A single line that a tail rule takes for its marker ("51 Kommentare") lives where
-    tails do, below the article.
+    tails do, below the article; one that a block rule takes for a list's heading ("Most
+    read in world news") stands where lists do, before a paragraph of prose.
     """
     found: dict[str, list[str]] = {"line": [], "block": [], "head": [], "tail": []}
     site_rules = [r for r in engine.rules if not r.scope.generic]
@@ -150,7 +159,8 @@ def chrome_examples(engine: Engine) -> Chrome:
             if any(r.scope.applies("", example) for r in site_rules):
                 continue
             if rule.kind == "line" and "\n" not in example:
-                found["tail" if _tail_marker(example) else "line"].append(example)
+                kind = "tail" if _tail_marker(example) else "line"
+                found["block" if kind == "line" and _block_head(example) else kind].append(example)
             elif rule.kind in ("block", "head", "tail"):
                 found[rule.kind].append(example)
     return Chrome(*(tuple(found[k]) for k in ("line", "block", "head", "tail")))

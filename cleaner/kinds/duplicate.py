@@ -9,8 +9,9 @@ lines count.
 
 With ``pair: true`` the rule looks at two lines at once instead: a short label and a
 title, neither ending a sentence, printed twice in a row ("Business / Stocks edge down /
-Business / Stocks edge down"). That is a teaser card rendered once as the image's link
-and once as the text link, so both copies go. The label has at most ``max_words`` words.
+Business / Stocks edge down"), as a teaser card is rendered once as the image's link and
+once as the text link. The repeat goes; the first copy stays, as a song's repeated
+chorus would. The label has at most ``max_words`` words.
 
     - id: repeated-line
       kind: duplicate
@@ -81,7 +82,7 @@ class DuplicateRule(Rule):
                 and not ends_sentence(title)
                 and (self.match is None or self.matches(page, lines[p - 1]))
             ):
-                for q in range(max(p - 3, taken + 1), p + 1):
+                for q in range(max(p - 1, taken + 1), p + 1):
                     yield Removal(lines[q], self.id)
                 taken = p
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from cleaner.document import split
 from cleaner.matching import Span
-from cleaner.page import LiteralTable, Memo, Page
+from cleaner.page import LiteralTable, Memo, Page, is_blank
 from cleaner.rule import Rule, RuleTimeout, host_of
 
 MAX_PASSES = 4
@@ -218,7 +218,7 @@ def _assemble(
         if decision.rule_id is not None:
             removed_since = True
             continue
-        if not texts[i].strip():
+        if is_blank(texts[i]):  # a zero-width spacer too: the rules saw it as blank
             pending += (texts[i], endings[i])
             continue
         if removed_since:

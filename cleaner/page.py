@@ -199,7 +199,8 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _NO_INVISIBLE = str.maketrans("", "", _INVISIBLE)
 
 
-def _blank(text: str) -> bool:
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: white space, or only invisible characters."""
     stripped = text.strip()
     if not stripped:
         return True
@@ -228,7 +229,7 @@ class Page:
         #: input line numbers of removed lines that mark an edge of the article
         self.edges = edges
         self.memo = memo if memo is not None else Memo()
-        self.blank = [_blank(t) for t in texts]
+        self.blank = [is_blank(t) for t in texts]
         self._prose: list[int] | None = None
         self._docs: dict[str, tuple[str, list[int]]] = {}
         self._heads: dict[str, list[str]] = {}

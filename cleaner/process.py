@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from cleaner.engine import Engine, Outcome, Timeout
 from cleaner.errors import RowError
+from cleaner.page import is_blank
 from cleaner.textio import BOM, decode, encode
 
 FORMATS = ("text", "jsonl", "html")
@@ -91,7 +92,8 @@ def removals(outcome: Outcome, line: int | None) -> list[Removed]:
 
 
 def _would_empty(text: str, cleaned: str) -> bool:
-    return bool(text.strip()) and not cleaned.strip()
+    """Whether cleaning leaves nothing visible of a text that showed something."""
+    return not all(map(is_blank, text.splitlines())) and all(map(is_blank, cleaned.splitlines()))
 
 
 def clean_document(

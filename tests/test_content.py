@@ -143,6 +143,18 @@ def test_a_line_of_zero_width_spaces_is_blank_and_does_not_stop_the_run() -> Non
     assert gone == MENU
 
 
+def test_zero_width_spacers_among_removed_chrome_do_not_survive_it() -> None:
+    # the rules see a spacer as blank, so the output must too: one left between menu
+    # lines or under the article is not written out where the chrome it stood in went
+    import cleaner
+    from cleaner.process import _would_empty
+
+    text = "\n".join([*MENU, "\u200b", *ARTICLE, "\u200b", "Copyright 2024 Gazette.", "\u200b"])
+    out = cleaner.clean(text)
+    assert out.strip("\n").split("\n") == ARTICLE
+    assert _would_empty("Source link\n\u200b\nSource link\n", "\u200b\n")
+
+
 def test_teaser_headlines_that_end_in_a_menu_stay_outside() -> None:
     teasers = [
         "Local bakery wins national prize for its sourdough bread",

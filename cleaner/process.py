@@ -200,8 +200,11 @@ def process_jsonl(
         # (a number written 1.10, an escape, the spacing)
         start, end = _value_span(text, opts.field)
         value_json = json.dumps(cleaned, ensure_ascii=False)
+        spliced = text[:start] + value_json + text[end:]
         try:
-            data = encode(text[:start] + value_json + text[end:])
+            # surrogates stand for undecodable input bytes only when there were some: a
+            # "\\udc80" escape in a valid row must not come out as a raw 0x80 byte
+            data = encode(spliced) if undecodable else spliced.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate from a \uD83D escape: keep it escaped
             data = encode(text[:start] + json.dumps(cleaned) + text[end:])
         unit.cleaned = (BOM.encode() if bom else b"") + data + ending

@@ -378,6 +378,21 @@ def test_jsonl_lone_surrogate_escape_and_bom(
     assert json.loads(data[3:]) == {"text": "Broken emoji \ud83d in a kept sentence.\n"}
 
 
+def test_jsonl_escaped_low_surrogate_stays_valid_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a "\\udc80" escape in a valid row is a character, not an undecodable byte: written
+    # back raw through surrogateescape it would become a lone 0x80 byte
+    path = tmp_path / "rows.jsonl"
+    row = b'{"text": "A kept sentence with a stray \\udc80 escape in it.\\nSource link\\n"}\n'
+    path.write_bytes(row)
+    assert run_main(["clean", "-i", str(path)], monkeypatch).code == 0
+    data = path.read_bytes()
+    assert json.loads(data.decode("utf-8")) == {
+        "text": "A kept sentence with a stray \udc80 escape in it.\n"
+    }
+
+
 def test_default_rules_stay_fast_on_pathological_lines() -> None:
     """No default pattern backtracks catastrophically: hostile lines of every shape
     finish well inside the per-line timeout, and nothing is reported as timed out."""

@@ -1,4 +1,4 @@
-"""The ``cleaner`` command: ``clean`` files, directories or stdin; ``rules list``/``rules test``.
+"""The ``cleaner`` command: ``clean`` files, directories or stdin; ``rules list|test|vocab``.
 
 Exit codes follow black and ruff: 0 done, 1 ``--check`` found files to change, 2 bad
 usage or bad input. Errors are one line on stderr; ``--verbose`` adds the traceback.
@@ -28,7 +28,9 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Strip site chrome from scraped text and keep every article sentence.",
 )
-rules_app = typer.Typer(help="List the rules, or test them against their own examples.")
+rules_app = typer.Typer(
+    help="List the rules and their vocabularies, or test the rules against their own examples."
+)
 app.add_typer(rules_app, name="rules")
 
 
@@ -244,6 +246,34 @@ def _scope_label(rule: Rule) -> str:
     if rule.scope.html:
         where.append("html")
     return ", ".join(where)
+
+
+@rules_app.command("vocab")
+def rules_vocab(
+    names: list[str] = typer.Argument(None, help="Vocabularies whose words to show."),
+    rules: list[Path] = typer.Option(None, "--rules", help="Extra rule file or directory."),
+    no_default_rules: bool = typer.Option(False, "--no-default-rules"),
+) -> None:
+    """Show the vocabularies rules may use ({name} in a pattern): or, named, their words."""
+    from cleaner.loader import load_vocabulary
+
+    paths = ([] if no_default_rules else [default_rules_dir()]) + list(rules or [])
+    vocabulary = load_vocabulary(paths)
+    if not names:
+        width = max((len(e.name) for e in vocabulary), default=0)
+        for entry in vocabulary:
+            count = len(vocabulary.words(entry.name))
+            languages = ", ".join(entry.languages)
+            print(f"{entry.name:<{width}}  {count:>3} words  [{languages}]  {entry.description}")
+        return
+    for name in names:
+        if name not in vocabulary:
+            raise CleanerError(f"no vocabulary '{name}'")
+        entry = vocabulary.entries[name]
+        print(f"{name}  ({entry.path}:{entry.line})  {entry.description}".rstrip())
+        for language in entry.languages:
+            words = vocabulary.words(name, None if language == "words" else language)
+            print(f"  {language}: {', '.join(words)}")
 
 
 @rules_app.command("test")

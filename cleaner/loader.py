@@ -1,8 +1,11 @@
 """Load rule files: safe YAML in, validated rules out, or a RuleError naming file, line and id.
 
 A rule file holds ``rules:``, a list of rules. It may also carry ``sites:`` and
-``detect:`` that scope every rule in it (a site pack), and ``input: html``, which keeps
-its rules to text extracted from HTML pages. YAML is read with the safe
+``detect:`` that scope every rule in it (a site pack), ``input: html``, which keeps
+its rules to text extracted from HTML pages, and ``vocabulary:``, named word lists
+(see ``cleaner.vocabulary``); a file may hold vocabularies alone. Every rule of a rule
+set may use every vocabulary it loads and the default ones (``rules/vocabulary/``),
+which are there even without the default rules. YAML is read with the safe
 loader only: rule files are data, and no tag in them can build an object or run code.
 """
 
@@ -22,21 +25,26 @@ from cleaner.errors import RuleError
 from cleaner.kinds import KINDS
 from cleaner.matching import DEFAULT_TIMEOUT, Matcher, SpecError
 from cleaner.rule import Rule, Scope, boolean
+from cleaner.vocabulary import Entry, Vocabulary, using
+from cleaner.vocabulary import parse as parse_vocabulary
 
 COMMON_KEYS = {
     *("id", "kind", "description", "match", "examples", "sites", "detect", "timeout"),
-    "boundary",
+    *("boundary", "unless"),
 }
-FILE_KEYS = {"rules", "sites", "detect", "description", "input"}
+FILE_KEYS = {"rules", "sites", "detect", "description", "input", "vocabulary"}
 INPUTS = ("html",)
 RULE_SUFFIXES = (".yaml", ".yml")
 _ID = regex.compile(r"^[^\s:]+$")
+#: lines an ``unless`` that keeps every line finds something in
+_ANY_LINES = ("", "x", "Chrome and 42 other words.")
 
 
 class _LineDict(dict):  # type: ignore[type-arg]
-    """A mapping that remembers the line it started on in its file."""
+    """A mapping that remembers the line it started on in its file, and its keys' lines."""
 
     line: int = 0
+    key_lines: dict[Any, int] = {}  # noqa: RUF012 - set per instance by the loader
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +63,9 @@ def _loader() -> type:
     def construct_mapping(loader: Any, node: Any) -> _LineDict:
         mapping = _LineDict(loader.construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {
+            key.value: key.start_mark.line + 1 for key, _ in node.value if hasattr(key, "value")
+        }
         return mapping
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
@@ -157,6 +168,8 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
             raise SpecError("'timeout' must be a positive number of seconds")
         if cls.needs_match and "match" not in spec:
             raise SpecError(f"kind '{kind}' needs a 'match'")
+        if "unless" in spec and "match" not in spec:
+            raise SpecError("'unless' narrows the rule's 'match', and this rule has none")
         description = spec.get("description", "")
         if not isinstance(description, str):
             raise SpecError("'description' must be text")
@@ -164,7 +177,7 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
         rule = cls(
             id=rule_id,
             description=description.strip(),
-            match=Matcher(spec["match"], timeout=rule_timeout) if "match" in spec else None,
+            match=_match(spec, rule_timeout) if "match" in spec else None,
             scope=_scope(spec, "of a rule", rule_timeout, pack_scope),
             chrome_examples=chrome,
             keep_examples=keep,
@@ -184,6 +197,25 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
     return rule
 
 
+def _match(spec: dict[str, Any], timeout: float) -> Matcher:
+    """The rule's ``match``, narrowed by its ``unless`` (which compares without case
+    when the match does, unless it says otherwise)."""
+    if "unless" not in spec:
+        return Matcher(spec["match"], timeout=timeout)
+    unless = spec["unless"]
+    if isinstance(unless, dict) and "ignore_case" not in unless:
+        match = spec["match"]
+        if isinstance(match, dict) and match.get("ignore_case") is True:
+            unless = {**unless, "ignore_case": True}
+    try:
+        keep = Matcher(unless, timeout=timeout)
+    except SpecError as exc:
+        raise SpecError(f"'unless': {exc}") from None
+    if all(keep.search(line) is not None for line in _ANY_LINES):
+        raise SpecError("'unless' finds something in any line, so the rule would remove nothing")
+    return Matcher(spec["match"], timeout=timeout, unless=keep)
+
+
 def _matches_empty(match: Matcher) -> bool:
     """Whether ``match`` matches the empty line (and so, inside, any line at all)."""
     if "" in match.phrases or "" in match.contains:
@@ -191,7 +223,8 @@ def _matches_empty(match: Matcher) -> bool:
     return any(p.search("") is not None for p in match.patterns)
 
 
-def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
+def read_file(path: Path) -> dict[str, Any]:
+    """A rule or vocabulary file's top-level mapping, checked for its keys."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -214,21 +247,80 @@ def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
         raise RuleError(name, line, None, f"YAML error: {problem}") from None
     except yaml.YAMLError as exc:
         raise RuleError(name, None, None, f"YAML error: {exc}") from None
-    if not isinstance(data, dict) or "rules" not in data:
+    if not isinstance(data, dict) or ("rules" not in data and "vocabulary" not in data):
         raise RuleError(name, None, None, "a rule file must be a mapping with a 'rules:' list")
     unknown = set(data) - FILE_KEYS
     if unknown:
         raise RuleError(
             name, getattr(data, "line", None), None, f"unknown top-level key '{sorted(unknown)[0]}'"
         )
-    if not isinstance(data["rules"], list):
+    if not isinstance(data.get("rules", []), list):
         raise RuleError(name, getattr(data, "line", None), None, "'rules' must be a list")
+    return data
+
+
+def vocabulary_of(path: Path, data: dict[str, Any]) -> list[Entry]:
+    """The vocabularies a file's ``vocabulary:`` defines (none without one)."""
+    if "vocabulary" not in data:
+        return []
+    line = getattr(data, "key_lines", {}).get("vocabulary") or getattr(data, "line", 0)
+    value = data["vocabulary"]
+    return parse_vocabulary(value, str(path), line, getattr(value, "key_lines", {}))
+
+
+def default_vocabulary_files() -> list[Path]:
+    """The vocabulary files every rule set may use: ``vocabulary/`` of the default rules."""
+    folder = default_rules_dir() / "vocabulary"
+    return rule_files(folder) if folder.is_dir() else []
+
+
+def build_file(
+    path: Path, data: dict[str, Any], vocabulary: Vocabulary, timeout: float
+) -> LoadedFile:
+    """The rules of a file read by ``read_file``, their patterns read with ``vocabulary``."""
+    name = str(path)
     try:
         pack_scope = _scope(data, "of a rule file", timeout, None)
     except SpecError as exc:
         raise RuleError(name, getattr(data, "line", None), None, str(exc)) from None
-    rules = [build_rule(spec, name, pack_scope, timeout) for spec in data["rules"]]
+    with using(vocabulary):
+        rules = [build_rule(spec, name, pack_scope, timeout) for spec in data.get("rules", [])]
     return LoadedFile(name, rules)
+
+
+def load_vocabulary(paths: Iterable[Path] = ()) -> Vocabulary:
+    """Every vocabulary the rule files under ``paths`` and the default ones define."""
+    return _vocabulary(_read_all(list(paths)))
+
+
+def _read_all(paths: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
+    """Each file to load, read: the default vocabulary files, then those under ``paths``."""
+    files = default_vocabulary_files()
+    seen = {p.resolve() for p in files}
+    for root in paths:
+        if not root.exists():
+            raise RuleError(str(root), None, None, "no such rule file or directory")
+        for path in rule_files(root):
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append(path)
+    return [(path, read_file(path)) for path in files]
+
+
+def _vocabulary(files: list[tuple[Path, dict[str, Any]]]) -> Vocabulary:
+    return Vocabulary(entry for path, data in files for entry in vocabulary_of(path, data))
+
+
+def load_file(path: Path, timeout: float = DEFAULT_TIMEOUT) -> LoadedFile:
+    """One rule file, with its own vocabularies and the default ones."""
+    loaded = _load_files([path], timeout)
+    return next((f for f in loaded if f.path == str(path)), LoadedFile(str(path), []))
+
+
+def _load_files(paths: list[Path], timeout: float) -> list[LoadedFile]:
+    files = _read_all(paths)
+    vocabulary = _vocabulary(files)
+    return [build_file(path, data, vocabulary, timeout) for path, data in files]
 
 
 def load_rules(paths: Iterable[Path], timeout: float = DEFAULT_TIMEOUT) -> list[Rule]:
@@ -247,6 +339,8 @@ def _cache_key_parts(paths: list[Path], timeout: float) -> list[bytes] | None:
     """What a loaded rule set depends on; None when a path cannot be read (no caching)."""
     parts = [repr(float(timeout)).encode()]
     try:
+        for path in default_vocabulary_files():
+            parts += [str(path).encode(), path.read_bytes()]
         for root in paths:
             if not root.exists():
                 return None
@@ -260,17 +354,14 @@ def _cache_key_parts(paths: list[Path], timeout: float) -> list[bytes] | None:
 def _load_rules(paths: list[Path], timeout: float) -> list[Rule]:
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
-    for root in paths:
-        if not root.exists():
-            raise RuleError(str(root), None, None, "no such rule file or directory")
-        for path in rule_files(root):
-            for rule in load_file(path, timeout).rules:
-                if rule.id in seen:
-                    first = seen[rule.id]
-                    where = f"{first.path}:{first.line}"
-                    raise RuleError(
-                        rule.path, rule.line, rule.id, f"duplicate id (first defined at {where})"
-                    )
-                seen[rule.id] = rule
-                rules.append(rule)
+    for loaded in _load_files(paths, timeout):
+        for rule in loaded.rules:
+            if rule.id in seen:
+                first = seen[rule.id]
+                where = f"{first.path}:{first.line}"
+                raise RuleError(
+                    rule.path, rule.line, rule.id, f"duplicate id (first defined at {where})"
+                )
+            seen[rule.id] = rule
+            rules.append(rule)
     return rules

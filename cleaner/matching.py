@@ -5,7 +5,13 @@ A match spec is a mapping with any of these keys (a line matches if any part doe
 - ``regex``: a pattern or a list of patterns for the ``regex`` module, searched in the line;
 - ``phrases``: literal lines; the whole line, stripped of surrounding white space, must equal one;
 - ``contains``: literal phrases found anywhere in the line;
+- ``words``: the name of a vocabulary, or a list of names: any of their words, found as a
+  word in the line (see ``cleaner.vocabulary``);
 - ``ignore_case``: true to compare case-insensitively (default false).
+
+A pattern may name a vocabulary, ``{month}``: its words are spelled out when the matcher
+is built. A matcher built with ``unless`` finds nothing in a line that the ``unless``
+matcher also finds something in: the rule keeps that line.
 
 Patterns run with a per-match timeout so a catastrophic user pattern cannot hang a run.
 """
@@ -16,9 +22,12 @@ import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
+
+if TYPE_CHECKING:
+    from cleaner.vocabulary import Vocabulary
 
 if sys.version_info >= (3, 11):
     import re._constants as _sre
@@ -28,7 +37,8 @@ else:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse
 
 DEFAULT_TIMEOUT = 0.25
-_KEYS = {"regex", "phrases", "contains", "ignore_case"}
+_KEYS = {"regex", "phrases", "contains", "words", "ignore_case"}
+_FINDERS = ("regex", "phrases", "contains", "words")
 
 
 class SpecError(ValueError):
@@ -72,6 +82,9 @@ class CharClass:
         return 1
 
 
+#: items that match no characters: anchors (``^``, ``\b``) and lookarounds
+_ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
+
 #: (fold, literals) entries; see ``Matcher.plan``
 Plan = list[tuple[str, frozenset["str | CharClass"]]]
 
@@ -114,6 +127,16 @@ def _required(items: Any) -> frozenset[str | CharClass] | None:
         run = frozenset([""])
 
     for op, arg in items:
+        if op in _ZERO_WIDTH:
+            # ``\b``, ``^``, a lookaround: it consumes nothing, so the strings on either
+            # side of it still stand together in the line
+            if op is _sre.ASSERT and arg[0] == 1:
+                # a lookahead: what it needs stands on the line too, which is all a
+                # prefilter asks
+                ahead = _required(arg[1])
+                if ahead:
+                    options.append(ahead)
+            continue
         part = _exact(op, arg)
         if part is not None and len(run) * len(part) > MAX_SET:
             close_run()
@@ -142,10 +165,6 @@ def _required(items: Any) -> frozenset[str | CharClass] | None:
                 found = _required(sub)
         elif op is getattr(_sre, "ATOMIC_GROUP", None):
             found = _required(arg)
-        elif op is _sre.ASSERT and arg[0] == 1:
-            # a lookahead: what it needs stands on the line too, which is all a
-            # prefilter asks
-            found = _required(arg[1])
         if found:
             options.append(found)
     close_run()
@@ -177,6 +196,8 @@ def _exact_run(items: Any) -> frozenset[str] | None:
     """``_exact`` of a whole sequence: every way through it spelled out."""
     out = frozenset([""])
     for op, arg in items:
+        if op in _ZERO_WIDTH:
+            continue
         part = _exact(op, arg)
         if part is None or len(out) * len(part) > MAX_SET:
             return None
@@ -187,7 +208,7 @@ def _exact_run(items: Any) -> frozenset[str] | None:
 def _heads(items: Any) -> frozenset[str | CharClass] | None:
     """Non-empty strings (or character classes) one of which every match of the parsed
     sequence starts with."""
-    items = list(items)
+    items = [item for item in items if item[0] not in _ZERO_WIDTH]  # they consume nothing
     prefixes = frozenset([""])
     k = 0
     while k < len(items):  # spell out the items that match few exact strings
@@ -242,7 +263,7 @@ def _anchored_heads(items: list[Any]) -> frozenset[str | CharClass] | None:
     ):
         return None
     k = 1
-    while k < len(items) and _is_space_run(*items[k]):
+    while k < len(items) and (items[k][0] in _ZERO_WIDTH or _is_space_run(*items[k])):
         k += 1
     heads = _heads(items[k:])
     if not heads or any(isinstance(h, str) and (not h or h[0].isspace()) for h in heads):
@@ -456,28 +477,47 @@ class Span:
 class Matcher:
     """Compiled form of one match spec."""
 
-    def __init__(self, spec: Any, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        spec: Any,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        vocabulary: Vocabulary | None = None,
+        unless: Matcher | None = None,
+    ) -> None:
         if isinstance(spec, str):
             spec = {"regex": spec}
         if not isinstance(spec, Mapping):
-            raise SpecError("a match must be a mapping with 'regex', 'phrases' or 'contains'")
+            raise SpecError(
+                "a match must be a mapping with 'regex', 'phrases', 'contains' or 'words'"
+            )
         unknown = set(spec) - _KEYS
         if unknown:
             raise SpecError(
                 f"unknown match key '{sorted(unknown)[0]}' (expected regex, phrases, "
-                "contains, ignore_case)"
+                "contains, words, ignore_case)"
             )
-        if not ({"regex", "phrases", "contains"} & set(spec)):
-            raise SpecError("a match needs 'regex', 'phrases' or 'contains'")
+        if not any(key in spec for key in _FINDERS):
+            raise SpecError("a match needs 'regex', 'phrases', 'contains' or 'words'")
         ignore_case = spec.get("ignore_case", False)
         if not isinstance(ignore_case, bool):
             raise SpecError("'ignore_case' must be true or false")
         self.ignore_case = ignore_case
         self.timeout = timeout
+        #: a line this finds something in is kept (see the module's doc)
+        self.unless = unless
         self._plan: Plan | None | bool = False
         self._limits: Limits | None | bool = False
         self._flags = regex.V0 | (regex.IGNORECASE if ignore_case else 0)
         self._sources = _strings(spec["regex"], "regex") if "regex" in spec else []
+        if "words" in spec or any("{" in s for s in self._sources):
+            if vocabulary is None:
+                from cleaner.vocabulary import current
+
+                vocabulary = current()
+            self._sources = [vocabulary.expand(s) for s in self._sources]
+            if "words" in spec:
+                self._sources.append(vocabulary.names(spec["words"]))
         self._patterns: list[regex.Pattern[str]] | None = None
         self.patterns  # noqa: B018 - compile now: a bad pattern is a load error
         fold = str.casefold if ignore_case else str
@@ -595,10 +635,17 @@ class Matcher:
         return plan
 
     def search(self, text: str) -> Span | None:
-        """Return the first matching span in ``text``, or None.
+        """Return the first matching span in ``text``, or None (also when ``unless``
+        finds something in it).
 
         Raises MatchTimeout when a pattern runs past the timeout.
         """
+        found = self._search(text)
+        if found is not None and self.unless is not None and self.unless.search(text) is not None:
+            return None
+        return found
+
+    def _search(self, text: str) -> Span | None:
         if self.phrases:
             stripped = text.strip()
             if self._fold(stripped) in self.phrases:
@@ -624,7 +671,13 @@ class Matcher:
 
     def finditer(self, text: str) -> list[Span]:
         """All matches of the phrases (the whole stripped line), the contained phrases
-        and the regex patterns."""
+        and the regex patterns; none when ``unless`` finds something in the line."""
+        spans = self._finditer(text)
+        if spans and self.unless is not None and self.unless.search(text) is not None:
+            return []
+        return spans
+
+    def _finditer(self, text: str) -> list[Span]:
         spans: list[Span] = []
         folded = self._fold(text)
         if self.phrases:

@@ -20,8 +20,8 @@ an entry that is just ``{other}`` (or ``{other.de}``) takes in another vocabular
 
 In a pattern, ``{name}`` stands for any word of the vocabulary and ``{name.de}`` for one
 of its German words: a non-capturing group of the escaped words, longest first, that
-neither starts nor ends inside a word. A reference is a lower-case name of at least two
-characters (letters, digits, single underscores) in braces, so it never reads as a
+neither starts nor ends inside a run of letters (a digit may touch it: "9:25pm"). A
+reference is a lower-case name of at least two characters (letters, digits, single underscores) in braces, so it never reads as a
 repeat (``{2,5}``), a property (``\\p{Lu}``, ``\\N{...}``) or a fuzzy constraint (``{e}``,
 ``{e<=1}``). A name in braces that no vocabulary defines is an error; ``\\{name}`` is
 the text itself.
@@ -243,15 +243,13 @@ def alternation(words: Iterable[str]) -> str:
     ordered = sorted(dict.fromkeys(words), key=lambda w: -len(w.rstrip("*")))
     if not ordered:
         raise SpecError("an empty vocabulary")
-    starts = all(_is_word_char(w[0]) for w in ordered)
-    ends = all(w.endswith("*") or _is_word_char(w[-1]) for w in ordered)
-    head = r"\b" if starts else r"(?<!\w)"
-    tail = r"\b" if ends else r"(?!\w)"
-    return f"(?:{head}(?:{'|'.join(_word(w) for w in ordered)}){tail})"
+    return f"(?:{_NO_LETTER_BEFORE}(?:{'|'.join(_word(w) for w in ordered)}){_NO_LETTER_AFTER})"
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
+# a word of a vocabulary neither starts nor ends inside a run of letters; a digit may
+# touch it ("9:25pm", "19Nov"): ``[^\W\d_]`` is a letter (or a mark)
+_NO_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NO_LETTER_AFTER = r"(?![^\W\d_])"
 
 
 _CURRENT: ContextVar[Vocabulary | None] = ContextVar("vocabulary", default=None)

@@ -21,10 +21,10 @@ an entry that is just ``{other}`` (or ``{other.de}``) takes in another vocabular
 In a pattern, ``{name}`` stands for any word of the vocabulary and ``{name.de}`` for one
 of its German words: a non-capturing group of the escaped words, longest first, that
 neither starts nor ends inside a run of letters (a digit may touch it: "9:25pm"). A
-reference is a lower-case name of at least two characters (letters, digits, single underscores) in braces, so it never reads as a
-repeat (``{2,5}``), a property (``\\p{Lu}``, ``\\N{...}``) or a fuzzy constraint (``{e}``,
-``{e<=1}``). A name in braces that no vocabulary defines is an error; ``\\{name}`` is
-the text itself.
+reference is a lower-case name of at least two characters (letters, digits, single
+underscores) in braces, so it never reads as a repeat (``{2,5}``), a property
+(``\\p{Lu}``, ``\\N{...}``) or a fuzzy constraint (``{e}``, ``{e<=1}``). A name in
+braces that no vocabulary defines is an error; ``\\{name}`` is the text itself.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 A rule file may define vocabularies under a top-level ``vocabulary:`` key, and a file
 may hold nothing else (the default ones live in ``rules/vocabulary/``). Every vocabulary
 a rule set loads, and the default ones, can be used by every rule of it; a name is
-defined once. A vocabulary is a list of words, or a mapping with an optional
-``description`` and a list per language (``en:``, ``de:`` ...) or ``words:`` for words of
-no language in particular::
+defined once (a second, identical definition, as in a copy of a file, is skipped). A
+vocabulary is a list of words, or a mapping with an optional ``description`` and a
+list per language (``en:``, ``de:`` ...) or ``words:`` for words of no language in
+particular::
 
     vocabulary:
       month:
@@ -124,6 +125,8 @@ class Vocabulary:
         self.entries: dict[str, Entry] = {}
         for entry in entries:
             first = self.entries.get(entry.name)
+            if first is not None and _same(first, entry):
+                continue  # a copy of the same file (a rule set shipped to workers)
             if first is not None:
                 raise RuleError(
                     entry.path,
@@ -229,6 +232,10 @@ class Vocabulary:
         return (
             f"unknown vocabulary '{name}' (known: {known}; write \\{{{name}}} for the text itself)"
         )
+
+
+def _same(a: Entry, b: Entry) -> bool:
+    return (a.languages, a.description) == (b.languages, b.description)
 
 
 def _word(word: str) -> str:

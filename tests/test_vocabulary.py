@@ -140,6 +140,16 @@ def test_default_vocabularies_are_there_without_the_default_rules(tmp_path: Path
     assert engine.run(f"{PROSE}\nhe said\n").removed[0].text == "he said"
 
 
+def test_a_copy_of_a_vocabulary_file_is_no_second_definition(tmp_path: Path) -> None:
+    from cleaner.loader import default_rules_dir
+
+    copy = tmp_path / "vocabulary"
+    copy.mkdir()
+    for path in (default_rules_dir() / "vocabulary").glob("*.yaml"):
+        (copy / path.name).write_bytes(path.read_bytes())
+    assert "month" in load_vocabulary([tmp_path])
+
+
 def test_verbose_pattern_with_comments_and_vocabulary(tmp_path: Path) -> None:
     engine = engine_from(
         tmp_path,

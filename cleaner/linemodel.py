@@ -5,7 +5,8 @@ into a logit: how much the line reads like article text. Stage two sees the same
 measures plus what stage one said of the lines around it (their logits, the share of
 likely article lines near it, whether it lies in the page's densest run of them), so a
 prose-like teaser far below the article reads differently from a short sentence in the
-middle of it. A line is kept when stage two's probability reaches ``threshold``.
+middle of it. A line is kept when stage two's probability reaches ``threshold``, and so
+is a single line left out between two kept ones (a sub-heading between paragraphs).
 
 Fitting is plain L2-regularised logistic regression by Newton's method (iteratively
 reweighted least squares) on standardised features: deterministic, no random seed
@@ -165,7 +166,12 @@ class LineModel:
         return _sigmoid(x2 @ self.stage2[:-1] + self.stage2[-1])
 
     def keep(self, x: np.ndarray) -> np.ndarray:
-        return self.predict_proba(x) >= self.threshold
+        """Which lines stay: those at ``threshold`` or above, and a single line left out
+        between two kept ones (a sub-heading between paragraphs: recall first)."""
+        keep = self.predict_proba(x) >= self.threshold
+        gaps = np.zeros_like(keep)
+        gaps[1:-1] = ~keep[1:-1] & keep[:-2] & keep[2:]
+        return keep | gaps
 
     def to_spec(self, digits: int = 6) -> dict[str, Any]:
         def named(values: np.ndarray, names: Sequence[str]) -> dict[str, float]:

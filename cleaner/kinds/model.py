@@ -65,7 +65,10 @@ class ModelRule(Rule):
         shown, x = page_features(lines, page.memo)
         if not shown:
             return
-        keep = self._edges(page, shown, self.model.keep(x))
+        keep = self.model.keep(x)
+        if not keep.any():  # no article found: when unsure, keep the line
+            return
+        keep = self._edges(page, shown, keep)
         for i, kept in zip(shown, keep, strict=True):
             if not kept:
                 yield Removal(i, self.id)
@@ -75,8 +78,6 @@ class ModelRule(Rule):
         the headline and the reporting credit, some do not): the headline right above
         the first kept line, and a ``trailer`` credit right below a kept line, stay."""
         kept = np.flatnonzero(keep)
-        if not len(kept):
-            return keep
         keep = keep.copy()
         first = int(kept[0])
         if self.headline and first > 0:

@@ -1,4 +1,5 @@
-"""The ``cleaner`` command: ``clean`` files, directories or stdin; ``rules list|test|vocab``.
+"""The ``cleaner`` command: ``clean`` files, directories or stdin; ``train`` the line model;
+``rules list|test|vocab``.
 
 Exit codes follow black and ruff: 0 done, 1 ``--check`` found files to change, 2 bad
 usage or bad input. Errors are one line on stderr; ``--verbose`` adds the traceback.
@@ -290,6 +291,37 @@ def rules_test(
         print(failure)
     print(f"{checked - len(failures)} passed, {len(failures)} failed")
     raise typer.Exit(1 if failures else 0)
+
+
+@app.command()
+def train(
+    labelled: list[Path] = typer.Argument(
+        ...,
+        help="JSONL files (.jsonl, .jsonl.gz) of rows with 'text' and 'gold' or 'with'/'without'.",
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="The rule file to write."),
+    rules: list[Path] = typer.Option(
+        None, "--rules", help="Extra rule file or directory the model comes after."
+    ),
+    no_default_rules: bool = typer.Option(False, "--no-default-rules"),
+    rule_id: str = typer.Option("line-model", "--id", help="The id of the written rule."),
+) -> None:
+    """Fit the line model on labelled pages and write it as a rule file (refitting one
+    that exists keeps its keys other than the weights)."""
+    from cleaner.training import existing_rule, fit, prepare, read_rows, rule_file
+
+    engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
+    pages = prepare(read_rows(labelled), engine.rules)
+    model = fit(pages)
+    lines = sum(sum(label >= 0 for label in p.labels) for p in pages)
+    names = ", ".join(p.name for p in labelled)
+    trained = f"fitted on {len(pages)} pages ({lines} labelled lines) of {names}"
+    text = rule_file(model, trained, rule_id, existing_rule(output))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
+    print(f"{output}: {trained}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

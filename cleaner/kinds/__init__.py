@@ -8,10 +8,14 @@ from cleaner.kinds.duplicate import DuplicateRule
 from cleaner.kinds.head import HeadRule
 from cleaner.kinds.inline import InlineRule
 from cleaner.kinds.line import LineRule
+from cleaner.kinds.model import ModelRule
 from cleaner.kinds.tail import TailRule
 from cleaner.rule import Rule
 
 KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (LineRule, InlineRule, BlockRule, TailRule, HeadRule, DuplicateRule, ContentRule)
+    for cls in (
+        *(LineRule, InlineRule, BlockRule, TailRule, HeadRule, DuplicateRule),
+        *(ContentRule, ModelRule),
+    )
 }

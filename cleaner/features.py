@@ -1,0 +1,415 @@
+"""What the line model looks at: a row of plain measures for every line of a page.
+
+One sweep over the page's non-blank lines measures each line on its own (length,
+stopword share in the page's language, sentence end, capitals, digits, punctuation,
+list separators, a few chrome words, comment and date shapes); a second pass adds where
+the line stands (before the first prose line, inside the page's prose, after the last)
+and what its neighbours look like, so that a short line between paragraphs reads
+differently from the same line inside a menu. Every feature has a name: the weights are
+stored by name, and ``cleaner rules list`` can print them.
+
+Nothing here is fitted: the measures are fixed and cheap, and the weights that turn them
+into a decision live in the rule file (see ``cleaner.linemodel``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleaner.kinds.content import LineStats, measure
+from cleaner.page import Memo
+
+_WORD = re.compile(r"\w+")
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_LIST_MARKS = (" | ", " • ", " · ", " » ", " / ", " > ", " :: ")
+_BULLETS = ("•", "-", "*", "·", "›", "»", ">", "–", "—", "+", "▶", "►")
+_QUOTES = ("“", '"', "«", "„", "‘", "'")
+_ENDERS = frozenset(".!?…。！？")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+#: Chinese and Korean function characters (Japanese kana are counted by range)
+_CJK_FUNCTION = frozenset(
+    "的了是在和有也不这我他她就都而及与着或被之其为以所到说要会对은는이가을를에의와과도로한다"
+)
+#: words that name the parts of a site, not an article's subject (English, German,
+#: French, Spanish, Italian, Polish, Dutch): their share of a line's words is a feature
+CHROME_WORDS = frozenset(
+    "advertisement anzeige werbung publicité publicidad pubblicità reklama cookie cookies"
+    " privacy datenschutz confidentialité privacidad prywatności subscribe subscription"
+    " abonnieren abonnez suscríbete newsletter newsletters login logout register signup"
+    " anmelden registrieren connexion share teilen partager compartir condividi udostępnij"
+    " facebook twitter instagram pinterest linkedin whatsapp youtube tiktok email e-mail"
+    " comment comments kommentar kommentare commentaire commentaires comentarios commenti"
+    " komentarze reply antworten répondre responder rispondi odpowiedz tags tag"
+    " schlagwörter menu menü navigation home startseite accueil inicio search suche"
+    " recherche buscar copyright rights reserved impressum imprint contact kontakt print"
+    " drucken related verwandte loading click klicken here hier more mehr plus más read"
+    " lesen lire leer weiterlesen next previous zurück weiter sponsored views likes follow"
+    " folgen rss feed archive archiv categories kategorien category kategorie posted"
+    " veröffentlicht updated aktualisiert photo foto image bild getty reuters afp dpa ap"
+    " source quelle".split()
+)
+_COMMENT_HEAD = re.compile(r"\b(?:says|said|schreibt|sagt|dit|dice|napisał)\s*:\s*$", re.I)
+_AGO = re.compile(r"\b(?:ago|vor\s+\d+|il y a|hace)\b", re.I)
+_COUNT = re.compile(r"^\W*\d+\s+\w+\W*$|\[\s*\d+\s+\w+\s*\]")
+
+#: measures of one line alone
+OWN = (
+    "log_words",
+    "words_1",
+    "words_2",
+    "words_3_4",
+    "words_5_7",
+    "words_8_12",
+    "words_13_20",
+    "words_21_40",
+    "words_41",
+    "log_chars_per_word",
+    "density",
+    "density_0",
+    "density_high",
+    "ends_sentence",
+    "ends_colon",
+    "ends_cut",
+    "ends_other",
+    "starts_quote",
+    "starts_bullet",
+    "starts_lower",
+    "capital_share",
+    "titled",
+    "digit_share",
+    "punct_share",
+    "comma_per_word",
+    "list_marks",
+    "pipe",
+    "chrome_share",
+    "chrome_any",
+    "copyright",
+    "at_or_url",
+    "time",
+    "year",
+    "ago",
+    "comment_head",
+    "count_shape",
+    "repeated",
+    "opens_other",
+    "title_like",
+    "doubled",
+    "prose",
+    "cjk",
+    "blank_above",
+    "blank_below",
+    "removed_above",
+    "removed_below",
+    "edge_above",
+    "edge_below",
+)
+#: measures of the neighbours, at each offset of ``OFFSETS``
+NEIGHBOUR = ("prose", "log_words", "ends_sentence", "chrome_share", "list_marks", "words_1")
+OFFSETS = (-2, -1, 1, 2)
+#: where the line stands on the page
+PLACE = (
+    "first",
+    "last",
+    "relative_position",
+    "before_prose",
+    "after_prose",
+    "prose_share_above",
+    "prose_share_below",
+    "log_prose_lines_above",
+    "log_prose_lines_below",
+    "window_prose_3",
+    "window_prose_8",
+    "window_words_3",
+    "window_short_3",
+    "between_prose",
+    "same_shape_run",
+    "prose_run",
+    "isolated_prose",
+    "window_isolated_8",
+    "period_2",
+    "comment_marks_above",
+    "title_like_above",
+    "relative_words",
+    "below_title",
+)
+NAMES: tuple[str, ...] = (
+    *OWN,
+    *(f"{name}@{o:+d}" for o in OFFSETS for name in NEIGHBOUR),
+    *PLACE,
+)
+
+
+@dataclass(frozen=True)
+class PageLines:
+    """The page as the model reads it: every line's current text, which are blank, and
+    around each non-blank line how many input lines other rules removed."""
+
+    texts: Sequence[str]
+    blank: Sequence[bool]
+    removed_above: Sequence[int]  # per line: input lines removed right above it
+    edge_above: Sequence[bool]  # per line: a boundary rule's removal among them
+
+    def shown(self) -> list[int]:
+        return [i for i, b in enumerate(self.blank) if not b]
+
+
+def _title_words(text: str) -> set[str]:
+    parts = re.split(r"\s+[-–—|:·•»]\s+", text.strip())
+    return set(_WORD.findall(max(parts, key=len).lower()))
+
+
+def _cjk_density(text: str) -> float | None:
+    """On a line in a script written without spaces, the share of its characters that are
+    function characters (Japanese kana particles and endings, Chinese and Korean
+    particles): what the stopword share measures elsewhere. None on other lines."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return None
+    return sum(c in _CJK_FUNCTION or "\u3040" <= c <= "\u309f" for c in text) / cjk
+
+
+def own_row(text: str, s: LineStats) -> list[float]:
+    """The measures of one line alone (``OWN`` up to ``repeated``: the rest need the page)."""
+    stripped = text.strip()
+    density = s.density
+    if s.density == 1.0 and not stripped.isascii():
+        own = _cjk_density(stripped)
+        density = density if own is None else own
+    words = s.words
+    toks = _WORD.findall(stripped)
+    n = max(len(toks), 1)
+    chars = len(stripped)
+    nonspace = max(chars - stripped.count(" "), 1)
+    digits = sum(c.isdigit() for c in stripped)
+    punct = sum(not c.isalnum() and not c.isspace() for c in stripped)
+    capitals = sum(t[:1].isupper() for t in toks)
+    lowered = [t.lower() for t in toks]
+    chrome = sum(t in CHROME_WORDS for t in lowered)
+    tail = stripped.rstrip("\"'”’»)]")
+    last = tail[-1:] if tail else ""
+    cut = tail.endswith(("...", "…")) and tail.rstrip(".…")[-1:].isalpha()
+    marks = sum(stripped.count(m) for m in _LIST_MARKS)
+    return [
+        math.log1p(words),
+        words <= 1,
+        1 < words <= 2,
+        2 < words <= 4,
+        4 < words <= 7,
+        7 < words <= 12,
+        12 < words <= 20,
+        20 < words <= 40,
+        words > 40,
+        math.log1p(chars / n),
+        density,
+        density == 0,
+        density >= 0.35,
+        s.ends,
+        last == ":",
+        cut,
+        not s.ends and last not in _ENDERS and last != ":",
+        stripped.startswith(_QUOTES),
+        stripped.startswith(_BULLETS),
+        stripped[:1].islower(),
+        capitals / n,
+        s.titled,
+        digits / nonspace,
+        punct / nonspace,
+        stripped.count(",") / n,
+        math.log1p(marks),
+        "|" in stripped,
+        chrome / n,
+        chrome > 0,
+        "©" in stripped or "copyright" in lowered,
+        "@" in stripped or "http" in stripped or "www." in stripped,
+        _TIME.search(stripped) is not None,
+        _YEAR.search(stripped) is not None,
+        _AGO.search(stripped) is not None,
+        _COMMENT_HEAD.search(stripped) is not None,
+        _COUNT.search(stripped) is not None,
+    ]
+
+
+def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int], np.ndarray]:
+    """The non-blank lines of ``page`` and a feature row for each (columns: ``NAMES``)."""
+    shown = page.shown()
+    if not shown:
+        return shown, np.zeros((0, len(NAMES)))
+    stats = measure(page.texts, list(page.blank), memo)
+    keys = [page.texts[i].strip() for i in shown]
+    copies = Counter(keys)
+    heads: dict[str, set[str]] = {}
+    for key in keys:
+        words = key.split()
+        if 4 <= len(words) <= 20:
+            heads.setdefault(" ".join(words[:4]), set()).add(" ".join(words))
+    title = _title_words(keys[0])
+    cjk_page = any(s is not None and s.density == 1.0 and not s.titled for s in stats) and any(
+        not t.isascii() for t in keys
+    )
+    rows = []
+    prose = []
+    n_lines = len(page.texts)
+    for k, i in enumerate(shown):
+        s = stats[i]
+        assert s is not None
+        text = keys[k]
+        row = own_row(text, s)
+        words = text.split(None, 20)
+        found = heads.get(" ".join(words[:4]))
+        opens = bool(found) and any(
+            " ".join(words[:m]) in found for m in range(4, min(20, len(words) - 1) + 1)
+        )
+        line_words = set(_WORD.findall(text.lower()))
+        title_like = (
+            k > 0
+            and len(title) >= 3
+            and len(line_words) >= 3
+            and len(line_words & title) >= 0.7 * len(line_words | title)
+        )
+        half = len(text) // 2
+        doubled = len(text) >= 40 and text[:half].strip() == text[half:].strip()
+        is_prose = s.density >= 0.2 and ((s.ends and s.words >= 8) or s.words >= 20)
+        below = i + 1
+        while below < n_lines and page.blank[below]:
+            below += 1
+        removed_below = page.removed_above[below] if below < n_lines else 0
+        edge_below = page.edge_above[below] if below < n_lines else False
+        row += [
+            copies[text] > 1,
+            opens,
+            title_like,
+            doubled,
+            is_prose,
+            cjk_page,
+            i > 0 and page.blank[i - 1],
+            i + 1 < n_lines and page.blank[i + 1],
+            math.log1p(page.removed_above[i]),
+            math.log1p(removed_below),
+            page.edge_above[i],
+            edge_below,
+        ]
+        rows.append(row)
+        prose.append(is_prose)
+    own = np.asarray(rows, dtype=float)
+    return shown, np.hstack([own, _neighbours(own), _place(own, prose)])
+
+
+def _neighbours(own: np.ndarray) -> np.ndarray:
+    """The ``NEIGHBOUR`` columns of the lines at each offset (zeros past the page's ends)."""
+    cols = [OWN.index(name) for name in NEIGHBOUR]
+    n = len(own)
+    out = []
+    for offset in OFFSETS:
+        shifted = np.zeros((n, len(cols)))
+        if offset < 0 and n > -offset:
+            shifted[-offset:] = own[:offset, cols]
+        elif offset > 0 and n > offset:
+            shifted[:-offset] = own[offset:, cols]
+        out.append(shifted)
+    return np.hstack(out)
+
+
+def _window_mean(values: np.ndarray, reach: int) -> np.ndarray:
+    """The mean of ``values`` over each line's window of ``reach`` lines either side."""
+    padded = np.concatenate([[0.0], np.cumsum(values)])
+    n = len(values)
+    idx = np.arange(n)
+    lo = np.maximum(idx - reach, 0)
+    hi = np.minimum(idx + reach + 1, n)
+    return (padded[hi] - padded[lo]) / (hi - lo)
+
+
+def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
+    n = len(own)
+    p = np.asarray(prose, dtype=float)
+    words = np.expm1(own[:, OWN.index("log_words")])
+    prose_words = words * p
+    total = prose_words.sum() or 1.0
+    above = np.cumsum(prose_words) - prose_words
+    below = total - above - prose_words
+    lines_above = np.cumsum(p) - p
+    lines_below = p.sum() - lines_above - p
+    idx = np.arange(n)
+    hits = np.flatnonzero(p)
+    first = hits[0] if len(hits) else n
+    last = hits[-1] if len(hits) else -1
+    short = own[:, OWN.index("words_1")] + own[:, OWN.index("words_2")]
+    shape = own[:, OWN.index("ends_sentence")] * 2 + p
+    run = np.ones(n)
+    for k in range(1, n):
+        if shape[k] == shape[k - 1]:
+            run[k] = run[k - 1] + 1
+    for k in range(n - 2, -1, -1):
+        if shape[k] == shape[k + 1]:
+            run[k] = run[k + 1]
+    between = np.zeros(n)
+    if len(hits):
+        between = ((idx > first) & (idx < last)).astype(float)
+    prose_run = np.where(p > 0, run, 0.0)
+    left = np.concatenate([[0.0], p[:-1]])
+    right = np.concatenate([p[1:], [0.0]])
+    isolated = p * (1 - left) * (1 - right)
+    flips = np.zeros(n)
+    if n > 2:
+        flips[:-2] = (shape[:-2] == shape[2:]) & (shape[:-2] != shape[1:-1])
+    col = OWN.index
+    marks = np.maximum.reduce(
+        [own[:, col("comment_head")], own[:, col("ago")], own[:, col("count_shape")]]
+    )
+    marks_above = np.cumsum(marks) - marks
+    titled = own[:, col("title_like")]
+    titled_above = np.cumsum(titled) - titled
+    first_title = np.flatnonzero(titled)
+    below_title = np.zeros(n)
+    if len(first_title):
+        gap = idx - first_title[0]
+        below_title = np.where(gap > 0, 1.0 / np.maximum(gap, 1), 0.0)
+    typical = float(np.median(words[p > 0])) if len(hits) else 10.0
+    return np.column_stack(
+        [
+            idx == 0,
+            idx == n - 1,
+            idx / max(n - 1, 1),
+            idx < first,
+            idx > last,
+            above / total,
+            below / total,
+            np.log1p(lines_above),
+            np.log1p(lines_below),
+            _window_mean(p, 3),
+            _window_mean(p, 8),
+            _window_mean(own[:, OWN.index("log_words")], 3),
+            _window_mean(short, 3),
+            between,
+            np.log1p(run),
+            np.log1p(prose_run),
+            isolated,
+            _window_mean(isolated, 8),
+            _window_mean(flips, 6),
+            np.log1p(marks_above),
+            np.minimum(titled_above, 3),
+            np.log((words + 1) / (typical + 1)),
+            below_title,
+        ]
+    ).astype(float)
+
+
+def page_lines(
+    texts: Sequence[str], blank: Sequence[bool], origin: Sequence[int], edges: frozenset[int]
+) -> PageLines:
+    """``PageLines`` of a rule's page: ``origin`` maps its lines to input lines, so the
+    input lines missing between two of them are those other rules removed."""
+    removed, edge = [], []
+    previous = -1
+    for i in origin:
+        removed.append(i - previous - 1)
+        edge.append(any(previous < e < i for e in edges) if edges else False)
+        previous = i
+    return PageLines(texts, blank, removed, edge)

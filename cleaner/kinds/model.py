@@ -1,0 +1,91 @@
+"""``model``: keep the lines a learned line model reads as article text, drop the rest.
+
+Runs late, on the lines the other rules left, like ``content``, and decides once per
+page: the first time the late stage sees the page. Every non-blank line is measured
+(``cleaner.features``: length, stopword share, sentence end, capitals, digits, list
+separators, chrome words, comment and date shapes, where it stands, its neighbours, how
+many lines the rules removed around it), and the two stages of ``cleaner.linemodel``
+weigh the measures into the probability that the line is article text. A line below
+the rule's ``threshold`` goes.
+
+The weights are data in the rule: ``stage1`` and ``stage2`` map feature names to
+weights in raw feature units. ``cleaner train`` fits them from labelled pages and
+writes the whole rule.
+
+    - id: line-model
+      kind: model
+      threshold: 0.5
+      stage1: {log_words: 0.8, ends_sentence: 1.2, ..., bias: -2.1}
+      stage2: {...}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from cleaner.features import page_features, page_lines
+from cleaner.linemodel import LineModel
+from cleaner.matching import Matcher, SpecError
+from cleaner.rule import Page, Removal, Rule, boolean, matcher
+from cleaner.textstats import ends_sentence, word_count
+
+
+class ModelRule(Rule):
+    kind = "model"
+    needs_match = False
+    late = True
+    params = frozenset({"threshold", "stage1", "stage2", "trained", "headline", "trailer"})
+
+    model: LineModel | None = None
+    trained: str = ""  # what the weights were fitted on, as ``cleaner train`` wrote it
+    headline: bool = True  # the title-shaped line right above the article stays
+    trailer: Matcher | None = None  # a credit line right below a kept line stays
+
+    def configure(self, spec: dict[str, Any], timeout: float) -> None:
+        try:
+            self.model = LineModel.from_spec(spec)
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
+        self.trained = str(spec.get("trained", ""))
+        self.headline = boolean(spec, "headline", True)
+        self.trailer = matcher(spec, "trailer", timeout)
+
+    def apply(self, page: Page) -> Iterator[Removal]:
+        assert self.model is not None
+        # one decision per page: on a later pass the page has lost the lines around the
+        # article, and the model was fitted on pages as the first pass sees them
+        decided = page.memo.store(f"model.decided:{self.id}")
+        if decided:
+            return
+        decided[True] = True
+        lines = page_lines(page.texts, page.blank, page.origin, page.edges)
+        shown, x = page_features(lines, page.memo)
+        if not shown:
+            return
+        keep = self.model.keep(x)
+        if not keep.any():  # no article found: when unsure, keep the line
+            return
+        keep = self._edges(page, shown, keep)
+        for i, kept in zip(shown, keep, strict=True):
+            if not kept:
+                yield Removal(i, self.id)
+
+    def _edges(self, page: Page, shown: list[int], keep: np.ndarray) -> np.ndarray:
+        """Recall at the article's edges, where labelled pages disagree (some golds hold
+        the headline and the reporting credit, some do not): the headline right above
+        the first kept line, and a ``trailer`` credit right below a kept line, stay."""
+        kept = np.flatnonzero(keep)
+        keep = keep.copy()
+        first = int(kept[0])
+        if self.headline and first > 0:
+            text = page.texts[shown[first - 1]]
+            if 3 <= word_count(text) <= 25 and not ends_sentence(text):
+                keep[first - 1] = True
+        if self.trailer is not None:
+            for k in range(1, len(shown)):
+                if keep[k - 1] and not keep[k] and self.search(self.trailer, page, shown[k]):
+                    keep[k] = True
+        return keep

@@ -1,0 +1,257 @@
+"""The learned line model: labels, features, fitting, the ``model`` kind, ``cleaner train``."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+import cleaner
+from cleaner.engine import Engine
+from cleaner.errors import RuleError
+from cleaner.features import NAMES, PageLines, page_features
+from cleaner.kinds.model import ModelRule
+from cleaner.labels import ARTICLE, CHROME, UNKNOWN, line_labels
+from cleaner.linemodel import CONTEXT, LineModel
+from cleaner.loader import default_rules_dir, load_rules
+from cleaner.training import folds, prepare, site_of
+
+from .conftest import run_main, shared_or_skip
+
+MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Video", "Weather"]
+ARTICLE_LINES = [
+    "Council approves new budget after long debate",
+    "The city council approved the new budget on Tuesday after a debate that lasted well "
+    "into the night, with members split over the cost of the plan.",
+    "Members argued over the cost of repairs to the old bridge, which has been closed "
+    "since the spring floods and which many residents use every day.",
+    "It passed.",
+    "The mayor said the vote showed that the council could still agree on what matters "
+    "most to the people who live in the city and pay for its services.",
+    "Work on the bridge is expected to begin in March and to take about eighteen months "
+    "to finish, according to the engineers who drew up the plans.",
+]
+FOOTER = ["Share on Facebook", "Tags: council, budget", "Contact us", "Privacy policy"]
+
+
+def _page(lines: list[str]) -> PageLines:
+    return PageLines(lines, [not t.strip() for t in lines], [0] * len(lines), [False] * len(lines))
+
+
+def _synthetic(n: int) -> tuple[list[np.ndarray], list[list[int]]]:
+    """Pages of menu, article and footer, with their labels, varied by a fixed seed."""
+    rng = np.random.default_rng(0)
+    xs, ys = [], []
+    for _ in range(n):
+        menu = list(rng.choice(MENU, size=5, replace=False))
+        body = ARTICLE_LINES[1:] if rng.random() < 0.5 else ARTICLE_LINES
+        lines = [*menu, *body, *FOOTER]
+        xs.append(page_features(_page(lines))[1])
+        ys.append([CHROME] * len(menu) + [ARTICLE] * len(body) + [CHROME] * len(FOOTER))
+    return xs, ys
+
+
+# --- labels ---------------------------------------------------------------------------
+
+
+def test_gold_labels_follow_shingles_and_short_lines() -> None:
+    gold = "The council met on Tuesday and approved the budget.\nIt passed."
+    lines = [
+        "Home",
+        "The council met on Tuesday and approved the budget.",
+        "It passed.",
+        "Read more about the council and its budget plans",
+        "",
+    ]
+    assert line_labels(lines, {"gold": gold}) == [CHROME, ARTICLE, ARTICLE, CHROME, UNKNOWN]
+
+
+def test_segment_labels_leave_unlabelled_lines_unknown() -> None:
+    row = {"with": ["The council met on Tuesday."], "without": ["Share on Facebook"]}
+    lines = ["Share on Facebook", "The council met on Tuesday.", "Weather"]
+    assert line_labels(lines, row) == [CHROME, ARTICLE, UNKNOWN]
+
+
+# --- features -------------------------------------------------------------------------
+
+
+def test_features_have_a_named_column_each_and_skip_blank_lines() -> None:
+    lines = [*MENU[:3], "", *ARTICLE_LINES]
+    shown, x = page_features(_page(lines))
+    assert shown == [0, 1, 2, *range(4, 4 + len(ARTICLE_LINES))]
+    assert x.shape == (len(shown), len(NAMES))
+    ends = x[:, NAMES.index("ends_sentence")]
+    assert ends[:3].tolist() == [0, 0, 0] and ends[4] == 1
+    assert x[3, NAMES.index("blank_above")] == 1  # the headline below the blank line
+
+
+def test_features_see_lines_the_rules_removed() -> None:
+    lines = ["First line of text here.", "Second line of text here."]
+    page = PageLines(lines, [False, False], [0, 3], [False, True])
+    _, x = page_features(page)
+    assert x[1, NAMES.index("removed_above")] == pytest.approx(np.log1p(3))
+    assert x[0, NAMES.index("edge_below")] == 1
+
+
+# --- fitting --------------------------------------------------------------------------
+
+
+def test_fit_is_deterministic_and_learns_the_article() -> None:
+    xs, ys = _synthetic(12)
+    first = LineModel().fit(xs, ys)
+    second = LineModel().fit(xs, ys)
+    assert np.array_equal(first.stage1, second.stage1)
+    assert np.array_equal(first.stage2, second.stage2)
+    keep = first.keep(xs[0])
+    assert keep.tolist() == [label == ARTICLE for label in ys[0]]
+
+
+def test_spec_round_trip_keeps_decisions() -> None:
+    xs, ys = _synthetic(8)
+    model = LineModel().fit(xs, ys)
+    spec = model.to_spec()
+    assert list(spec["stage2"]) == [*NAMES, *CONTEXT, "bias"]
+    again = LineModel.from_spec(yaml.safe_load(yaml.safe_dump(spec)))
+    for x in xs:
+        assert np.array_equal(again.keep(x), model.keep(x))
+
+
+def test_folds_never_split_a_site() -> None:
+    sites = ["a.com"] * 7 + ["b.org"] * 3 + ["c.net"] * 3 + ["d.de"] * 2 + ["e.fr", "f.pl"]
+    fold = folds(sites, 5)
+    for site in set(sites):
+        assert len({f for s, f in zip(sites, fold, strict=True) if s == site}) == 1
+    assert len(set(fold)) == 5
+
+
+def test_site_of_reads_site_field_url_host_and_benchmark_ids() -> None:
+    assert site_of({"site": "Example.com", "url": "https://x.org/"}) == "example.com"
+    assert site_of({"url": "https://www.example.com/a/b"}) == "example.com"
+    assert site_of({"url": "hard::example.com-story.html"}) == "example.com"
+
+
+# --- the rule kind --------------------------------------------------------------------
+
+
+def test_default_model_keeps_article_and_drops_menu_and_footer() -> None:
+    outcome = cleaner.decide("\n".join([*MENU, *ARTICLE_LINES, *FOOTER]) + "\n")
+    kept = [d.text for d in outcome.decisions if d.kept]
+    for line in ARTICLE_LINES:
+        assert line in kept
+    for line in MENU[:4]:
+        assert line not in kept
+    assert {d.rule_id for d in outcome.decisions if d.text in MENU} <= {
+        r.id for r in cleaner.engine().rules
+    }
+
+
+def test_model_that_finds_no_article_removes_nothing() -> None:
+    rule = next(r for r in cleaner.engine().rules if isinstance(r, ModelRule))
+    text = "\n".join(MENU) + "\n"
+    assert Engine([rule]).run(text).text == text
+
+
+def _rule_file(tmp_path: Path, spec: dict[str, object]) -> Path:
+    path = tmp_path / "model.yaml"
+    path.write_text(yaml.safe_dump({"rules": [{"id": "m", "kind": "model", **spec}]}))
+    return path
+
+
+def test_unknown_feature_is_a_rule_error_naming_file_and_rule(tmp_path: Path) -> None:
+    path = _rule_file(tmp_path, {"stage1": {"no_such": 1.0}, "stage2": {}})
+    with pytest.raises(RuleError, match=r"model\.yaml:\d+: rule 'm': .*unknown feature 'no_such'"):
+        load_rules([path])
+
+
+def test_weight_that_is_not_a_number_is_a_rule_error(tmp_path: Path) -> None:
+    path = _rule_file(tmp_path, {"stage1": {"density": "high"}, "stage2": {}})
+    with pytest.raises(RuleError, match="must be a number"):
+        load_rules([path])
+
+
+# --- cleaner train --------------------------------------------------------------------
+
+
+def _labelled(tmp_path: Path, n: int = 10) -> Path:
+    rng = np.random.default_rng(1)
+    path = tmp_path / "labelled.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for k in range(n):
+            menu = list(rng.choice(MENU, size=5, replace=False))
+            text = "\n".join([*menu, *ARTICLE_LINES, *FOOTER])
+            row = {"url": f"https://site{k % 4}.example/{k}", "text": text}
+            row["gold"] = "\n".join(ARTICLE_LINES)
+            fh.write(json.dumps(row) + "\n")
+    return path
+
+
+def test_train_writes_a_rule_file_that_cleans(tmp_path: Path, monkeypatch) -> None:
+    data = _labelled(tmp_path)
+    out = tmp_path / "rules" / "model.yaml"
+    result = run_main(["train", str(data), "-o", str(out), "--no-default-rules"], monkeypatch)
+    assert result.code == 0, result.err
+    assert "fitted on 10 pages" in result.err
+    rules = load_rules([out])
+    assert [r.kind for r in rules] == ["model"]
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        page = json.loads(fh.readline())["text"]
+    assert Engine(rules).run(page).text.splitlines() == ARTICLE_LINES
+
+
+def test_refit_keeps_the_rule_settings_that_are_not_weights(tmp_path: Path, monkeypatch) -> None:
+    data = _labelled(tmp_path)
+    out = tmp_path / "model.yaml"
+    args = ["train", str(data), "-o", str(out), "--no-default-rules"]
+    assert run_main(args, monkeypatch).code == 0
+    spec = yaml.safe_load(out.read_text())
+    spec["rules"][0]["headline"] = False
+    spec["rules"][0]["trailer"] = {"phrases": ["Reporting by Ann"]}
+    out.write_text(yaml.safe_dump(spec))
+    assert run_main(args, monkeypatch).code == 0
+    again = yaml.safe_load(out.read_text())["rules"][0]
+    assert again["headline"] is False and again["trailer"] == {"phrases": ["Reporting by Ann"]}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"text": "a"}\n', "needs 'gold'"),
+        ("not json\n", "not JSON"),
+        ('{"gold": "a"}\n', "needs a 'text' string"),
+    ],
+)
+def test_bad_labelled_input_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch, content: str, message: str
+) -> None:
+    data = tmp_path / "bad.jsonl"
+    data.write_text(content)
+    out = tmp_path / "model.yaml"
+    result = run_main(["train", str(data), "-o", str(out)], monkeypatch)
+    assert result.code == 2
+    assert message in result.err and len(result.err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_shipped_weights_refit_from_the_dev_data_to_the_same_decisions() -> None:
+    """``cleaner train`` on news-dev and web-dev gives the shipped rule's decisions."""
+    data = shared_or_skip("benchdata")
+    from cleaner.training import fit, read_rows
+
+    shipped_path = default_rules_dir() / "generic" / "line-model.yaml"
+    rules = load_rules([default_rules_dir()])
+    shipped = next(r for r in rules if isinstance(r, ModelRule))
+    assert shipped.path.endswith("line-model.yaml") and Path(shipped.path) == shipped_path
+    paths = [data / "news-dev.jsonl.gz", data / "web-dev.jsonl.gz"]
+    pages = prepare(read_rows(paths), rules)
+    refit = LineModel.from_spec(fit(pages).to_spec())
+    assert shipped.model is not None
+    differ = [
+        page.row.get("url")
+        for page in pages
+        if not np.array_equal(refit.keep(page.features), shipped.model.keep(page.features))
+    ]
+    assert not differ, f"{len(differ)} pages decided differently, first {differ[:3]}"

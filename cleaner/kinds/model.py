@@ -1,7 +1,6 @@
 """``model``: keep the lines a learned line model reads as article text, drop the rest.
 
-Runs late, on the lines the other rules left, like ``content``, and decides once per
-page: the first time the late stage sees the page. Every non-blank line is measured
+Runs late, on the lines the other rules left, like ``content``. Every non-blank line is measured
 (``cleaner.features``: length, stopword share, sentence end, capitals, digits, list
 separators, chrome words, comment and date shapes, where it stands, its neighbours, how
 many lines the rules removed around it), and the two stages of ``cleaner.linemodel``
@@ -41,7 +40,7 @@ class ModelRule(Rule):
 
     model: LineModel | None = None
     trained: str = ""  # what the weights were fitted on, as ``cleaner train`` wrote it
-    headline: bool = True  # the title-shaped line right above the article stays
+    headline: bool = True  # a heading right above a kept line stays
     trailer: Matcher | None = None  # a credit line right below a kept line stays
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
@@ -55,12 +54,6 @@ class ModelRule(Rule):
 
     def apply(self, page: Page) -> Iterator[Removal]:
         assert self.model is not None
-        # one decision per page: on a later pass the page has lost the lines around the
-        # article, and the model was fitted on pages as the first pass sees them
-        decided = page.memo.store(f"model.decided:{self.id}")
-        if decided:
-            return
-        decided[True] = True
         lines = page_lines(page.texts, page.blank, page.origin, page.edges)
         shown, x = page_features(lines, page.memo)
         if not shown:
@@ -75,17 +68,55 @@ class ModelRule(Rule):
 
     def _edges(self, page: Page, shown: list[int], keep: np.ndarray) -> np.ndarray:
         """Recall at the article's edges, where labelled pages disagree (some golds hold
-        the headline and the reporting credit, some do not): the headline right above
-        the first kept line, and a ``trailer`` credit right below a kept line, stay."""
-        kept = np.flatnonzero(keep)
+        headings, the headline and the reporting credit, some do not): a sentence right
+        above or below a kept line stays (and so on, one by one); with ``headline``, so
+        does a heading (a few words, no stop) right above a kept line, the article's
+        headline or a sub-heading over its paragraph; and a ``trailer`` credit right
+        below a kept line."""
         keep = keep.copy()
-        first = int(kept[0])
-        if self.headline and first > 0:
-            text = page.texts[shown[first - 1]]
-            if 3 <= word_count(text) <= 25 and not ends_sentence(text):
-                keep[first - 1] = True
+        texts = [page.texts[i] for i in shown]
+        shape = [_SENTENCE if _sentence(t) else _HEADING if _heading(t) else "" for t in texts]
+        _grow(keep, shape)
+        keep[::-1] = _grow(keep[::-1].copy(), shape[::-1])
+        if self.headline:
+            for k in range(len(shown) - 1):
+                if keep[k + 1] and not keep[k] and _heading(texts[k]):
+                    keep[k] = True
         if self.trailer is not None:
             for k in range(1, len(shown)):
                 if keep[k - 1] and not keep[k] and self.search(self.trailer, page, shown[k]):
                     keep[k] = True
         return keep
+
+
+def _sentence(text: str) -> bool:
+    """A sentence of two words or more, not a link list printed on one line."""
+    return ends_sentence(text) and word_count(text) >= 2 and " | " not in text
+
+
+def _heading(text: str) -> bool:
+    """A headline or sub-heading: three to 25 words, no final stop, no link list."""
+    return 3 <= word_count(text) <= 25 and not ends_sentence(text) and " | " not in text
+
+
+_SENTENCE, _HEADING = "S", "H"
+
+
+def _grow(keep: np.ndarray, shape: list[str]) -> np.ndarray:
+    """Below each kept line, keep the sentences that follow it, and headings or
+    unpunctuated lines that lead on to a sentence (or to the page's end); in place."""
+    n = len(keep)
+    k = 1
+    while k < n:
+        if keep[k] or not keep[k - 1]:
+            k += 1
+            continue
+        j = k
+        while j < n and shape[j] == _HEADING and not keep[j]:
+            j += 1
+        if j < n and not keep[j] and shape[j] != _SENTENCE:
+            k = j + 1
+            continue
+        keep[k : j + 1] = True
+        k = j + 1
+    return keep

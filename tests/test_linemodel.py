@@ -21,20 +21,9 @@ from cleaner.loader import default_rules_dir, load_rules
 from cleaner.training import folds, prepare, site_of
 
 from .conftest import run_main, shared_or_skip
+from .test_content import ARTICLE as ARTICLE_LINES
+from .test_content import MENU
 
-MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Video", "Weather"]
-ARTICLE_LINES = [
-    "Council approves new budget after long debate",
-    "The city council approved the new budget on Tuesday after a debate that lasted well "
-    "into the night, with members split over the cost of the plan.",
-    "Members argued over the cost of repairs to the old bridge, which has been closed "
-    "since the spring floods and which many residents use every day.",
-    "It passed.",
-    "The mayor said the vote showed that the council could still agree on what matters "
-    "most to the people who live in the city and pay for its services.",
-    "Work on the bridge is expected to begin in March and to take about eighteen months "
-    "to finish, according to the engineers who drew up the plans.",
-]
 FOOTER = ["Share on Facebook", "Tags: council, budget", "Contact us", "Privacy policy"]
 
 

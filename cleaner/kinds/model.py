@@ -5,7 +5,10 @@ Runs late, on the lines the other rules left, like ``content``. Every non-blank 
 separators, chrome words, comment and date shapes, where it stands, its neighbours, how
 many lines the rules removed around it), and the two stages of ``cleaner.linemodel``
 weigh the measures into the probability that the line is article text. A line below
-the rule's ``threshold`` goes.
+the rule's ``threshold`` goes, unless the article grows over it: a sentence beside a
+kept line, headings and unpunctuated lines that lead from a kept line on to a sentence,
+a heading right above a kept line, a ``trailer`` credit right below one. When unsure,
+keep the line: the model was fitted for F1, the growth is for recall.
 
 The weights are data in the rule: ``stage1`` and ``stage2`` map feature names to
 weights in raw feature units. ``cleaner train`` fits them from labelled pages and

@@ -138,6 +138,15 @@ PLACE = (
     "title_like_above",
     "relative_words",
     "below_title",
+    "window_headings_5",
+    "window_isolated_5",
+    "prose_either_side",
+    "window_cards_8",
+    "titled_prose",
+    "in_long_run",
+    "log_distance_to_long_run",
+    "before_long_runs",
+    "after_long_runs",
 )
 NAMES: tuple[str, ...] = (
     *OWN,
@@ -371,6 +380,28 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
     if len(first_title):
         gap = idx - first_title[0]
         below_title = np.where(gap > 0, 1.0 / np.maximum(gap, 1), 0.0)
+    heading = (
+        (own[:, col("ends_sentence")] == 0)
+        & (words >= 3)
+        & (words <= 15)
+        & (own[:, col("list_marks")] == 0)
+    ).astype(float)
+    near_above = np.zeros(n)
+    near_below = np.zeros(n)
+    for step in (1, 2):
+        near_above[step:] = np.maximum(near_above[step:], p[:-step])
+        near_below[:-step] = np.maximum(near_below[:-step], p[step:])
+    cards = np.zeros(n)
+    if n > 1:
+        cards[1:] = heading[:-1] * isolated[1:]
+    long_run = (prose_run >= 3).astype(float)
+    runs = np.flatnonzero(long_run)
+    if len(runs):
+        distance = np.abs(idx[:, None] - runs[None, :]).min(axis=1)
+        before_runs, after_runs = idx < runs[0], idx > runs[-1]
+    else:
+        distance = np.full(n, n)
+        before_runs = after_runs = np.zeros(n, dtype=bool)
     typical = float(np.median(words[p > 0])) if len(hits) else 10.0
     return np.column_stack(
         [
@@ -397,6 +428,15 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
             np.minimum(titled_above, 3),
             np.log((words + 1) / (typical + 1)),
             below_title,
+            _window_mean(heading, 5),
+            _window_mean(isolated, 5),
+            near_above * near_below,
+            _window_mean(cards, 8),
+            own[:, col("titled")] * p,
+            long_run,
+            np.log1p(distance),
+            before_runs,
+            after_runs,
         ]
     ).astype(float)
 

@@ -165,10 +165,11 @@ class LineModel:
         x2 = np.hstack([x, context(self._logit1(x))])
         return _sigmoid(x2 @ self.stage2[:-1] + self.stage2[-1])
 
-    def keep(self, x: np.ndarray) -> np.ndarray:
+    def keep(self, x: np.ndarray, proba: np.ndarray | None = None) -> np.ndarray:
         """Which lines stay: those at ``threshold`` or above, and a single line left out
-        between two kept ones (a sub-heading between paragraphs: recall first)."""
-        keep = self.predict_proba(x) >= self.threshold
+        between two kept ones (a sub-heading between paragraphs: recall first).
+        ``proba``, when given, is ``predict_proba(x)`` already worked out."""
+        keep = (self.predict_proba(x) if proba is None else proba) >= self.threshold
         gaps = np.zeros_like(keep)
         gaps[1:-1] = ~keep[1:-1] & keep[:-2] & keep[2:]
         return keep | gaps

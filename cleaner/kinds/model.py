@@ -61,15 +61,18 @@ class ModelRule(Rule):
         shown, x = page_features(lines, page.memo)
         if not shown:
             return
-        keep = self.model.keep(x)
+        proba = self.model.predict_proba(x)
+        keep = self.model.keep(x, proba)
         if not keep.any():  # no article found: when unsure, keep the line
             return
-        keep = self._edges(page, shown, keep)
+        keep = self._edges(page, shown, keep, proba >= GROW_FLOOR)
         for i, kept in zip(shown, keep, strict=True):
             if not kept:
                 yield Removal(i, self.id)
 
-    def _edges(self, page: Page, shown: list[int], keep: np.ndarray) -> np.ndarray:
+    def _edges(
+        self, page: Page, shown: list[int], keep: np.ndarray, likely: np.ndarray
+    ) -> np.ndarray:
         """Recall at the article's edges, where labelled pages disagree (some golds hold
         headings, the headline and the reporting credit, some do not): a sentence right
         above or below a kept line stays (and so on, one by one); with ``headline``, so
@@ -79,8 +82,8 @@ class ModelRule(Rule):
         keep = keep.copy()
         texts = [page.texts[i] for i in shown]
         shape = [_SENTENCE if _sentence(t) else _HEADING if _heading(t) else "" for t in texts]
-        _grow(keep, shape)
-        keep[::-1] = _grow(keep[::-1].copy(), shape[::-1])
+        _grow(keep, shape, likely)
+        keep[::-1] = _grow(keep[::-1].copy(), shape[::-1], likely[::-1])
         if self.headline:
             for k in range(len(shown) - 1):
                 if keep[k + 1] and not keep[k] and _heading(texts[k]):
@@ -103,23 +106,38 @@ def _heading(text: str) -> bool:
 
 
 _SENTENCE, _HEADING = "S", "H"
+#: how many lines the article may grow past a line the model kept: enough for a
+#: sub-heading and its paragraph, too few to swallow a list of teasers one card at a time
+GROW_REACH = 2
+#: ... and past that reach, the lines the model gives at least this probability
+GROW_FLOOR = 0.1
 
 
-def _grow(keep: np.ndarray, shape: list[str]) -> np.ndarray:
+def _grow(
+    keep: np.ndarray, shape: list[str], likely: np.ndarray, reach: int = GROW_REACH
+) -> np.ndarray:
     """Below each kept line, keep the sentences that follow it, and headings or
-    unpunctuated lines that lead on to a sentence (or to the page's end); in place."""
+    unpunctuated lines that lead on to a sentence (or to the page's end); past ``reach``
+    lines from a line the model kept, only lines it gives ``GROW_FLOOR`` or more; in
+    place."""
     n = len(keep)
     k = 1
+    grown = 0  # lines grown since the last line the model kept
     while k < n:
-        if keep[k] or not keep[k - 1]:
+        if keep[k]:
+            k, grown = k + 1, 0
+            continue
+        if not keep[k - 1]:
             k += 1
             continue
         j = k
         while j < n and shape[j] == _HEADING and not keep[j]:
             j += 1
-        if j < n and not keep[j] and shape[j] != _SENTENCE:
+        far = grown + j - k + 1 > reach and not likely[k : j + 1].all()
+        if (j < n and not keep[j] and shape[j] != _SENTENCE) or far:
             k = j + 1
             continue
         keep[k : j + 1] = True
+        grown += j - k + 1
         k = j + 1
     return keep

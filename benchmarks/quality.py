@@ -298,6 +298,7 @@ def out_of_fold(news: list[dict[str, Any]], web: list[dict[str, Any]], k: int) -
     for f in range(k):
         rule = copy(shipped)  # its settings, with weights fitted on the other folds
         rule.model = fit([p for p, g in zip(pages, fold, strict=True) if g != f])
+        rule.model.threshold = shipped.model.threshold
         engine = Engine([*rules, rule])
         for j, row in enumerate(rows):
             if fold[j] == f:

@@ -141,7 +141,7 @@ def rule_file(
 ) -> str:
     """The YAML rule file that holds ``model``. ``base``, a rule of kind ``model`` read
     from the file being refitted, gives every key that is not a weight (description,
-    ``headline``, ``trailer``): a refit changes only what was fitted."""
+    ``headline``, ``trailer``, ``threshold``): a refit changes only what was fitted."""
     rule: dict[str, Any] = {
         "id": rule_id,
         "kind": "model",
@@ -152,6 +152,8 @@ def rule_file(
         ),
     }
     fitted = {"trained": trained, **model.to_spec()}
+    if base and "threshold" in base:  # a setting of the rule, not a fitted weight
+        del fitted["threshold"]
     rule.update({k: v for k, v in (base or {}).items() if k not in fitted and k != "id"})
     rule.update(fitted)
     header = (

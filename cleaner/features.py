@@ -55,7 +55,10 @@ CHROME_WORDS = frozenset(
     " veröffentlicht updated aktualisiert photo foto image bild getty reuters afp dpa ap"
     " source quelle".split()
 )
-_COMMENT_HEAD = re.compile(r"\b(?:says|said|schreibt|sagt|dit|dice|napisał)\s*:\s*$", re.I)
+_COMMENT_HEAD = re.compile(
+    r"\b(?:says|said|wrote|schreibt|sagt|schrieb|dit|écrit|dice|escribió|napisał)\s*(?::|\.\.\.|…)\s*$",
+    re.I,
+)
 _AGO = re.compile(r"\b(?:ago|vor\s+\d+|il y a|hace)\b", re.I)
 _COUNT = re.compile(r"^\W*\d+\s+\w+\W*$|\[\s*\d+\s+\w+\s*\]")
 
@@ -147,6 +150,9 @@ PLACE = (
     "log_distance_to_long_run",
     "before_long_runs",
     "after_long_runs",
+    "stamp_line",
+    "log_stamps_above",
+    "log_stamps_below",
 )
 NAMES: tuple[str, ...] = (
     *OWN,
@@ -402,6 +408,14 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
     else:
         distance = np.full(n, n)
         before_runs = after_runs = np.zeros(n, dtype=bool)
+    stamp = (
+        (words <= 10)
+        & (own[:, col("ends_sentence")] == 0)
+        & ((own[:, col("time")] > 0) | (own[:, col("year")] > 0))
+    ).astype(float)
+    stamp = np.maximum(stamp, own[:, col("comment_head")])
+    stamps_above = np.cumsum(stamp) - stamp
+    stamps_below = stamp.sum() - stamps_above - stamp
     typical = float(np.median(words[p > 0])) if len(hits) else 10.0
     return np.column_stack(
         [
@@ -437,6 +451,9 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
             np.log1p(distance),
             before_runs,
             after_runs,
+            stamp,
+            np.log1p(stamps_above),
+            np.log1p(stamps_below),
         ]
     ).astype(float)
 

@@ -46,6 +46,8 @@ def _class_pattern(cls: CharClass) -> regex.Pattern[str]:
     return regex.compile(cls.pattern)
 
 
+#: how many characters of a line-start literal the trie holds
+START_DEPTH = 64
 #: a trie node: the ids of the matchers whose literal ends here, and the next characters
 Node = tuple[tuple[int, ...], dict[str, Any]]
 
@@ -91,9 +93,13 @@ class LiteralTable:
                         self.classes.setdefault(base, {}).setdefault(literal, []).append(key)
                     elif isinstance(literal, CharClass):
                         self.scattered.setdefault(key, []).append((fold, literal))
+                    elif fold != base:  # a line-start literal: its first characters
+                        # suffice to find candidates, and keep the trie shallow (a long
+                        # phrase would nest one level per character)
+                        head = literal[:START_DEPTH]
+                        self.starts.setdefault(base, {}).setdefault(head, []).append(key)
                     else:
-                        where = self.starts if fold != base else self.anywhere
-                        where.setdefault(base, {}).setdefault(literal, []).append(key)
+                        self.anywhere.setdefault(base, {}).setdefault(literal, []).append(key)
 
     def holders(self, text: str) -> set[int]:
         """Ids of the matchers whose plan ``text`` meets through a literal of this table

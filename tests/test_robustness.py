@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
+
+import cleaner
 
 from .conftest import FIXTURES, ROOT, default_sigint, run_cli, run_main
 
@@ -447,3 +450,19 @@ def test_trailing_photo_credit_stays_linear_on_long_lines(line: str) -> None:
     text = f"The council met on Monday.\n{line}\nThe vote was close.\n"
     outcome = cleaner.engine().run(text)
     assert [t.rule_id for t in outcome.timeouts] == []
+
+
+def test_a_very_long_phrase_is_matched_and_a_line_sharing_its_start_is_not(
+    tmp_path: Path,
+) -> None:
+    """The line-start table holds a phrase's first characters only: a phrase thousands of
+    characters long neither nests the table that deep nor matches a line that merely
+    starts like it."""
+    long_phrase = "Menu " * 1000 + "end"
+    rules = tmp_path / "long.yaml"
+    rule = {"id": "long", "kind": "line", "match": {"phrases": [long_phrase]}}
+    rules.write_text(yaml.safe_dump({"rules": [rule]}))
+    lookalike = "Menu " * 1000 + "and more"
+    text = f"{long_phrase}\nThe council met on Tuesday.\n{lookalike}\n"
+    out = cleaner.engine([rules], default_rules=False).run(text).text
+    assert out == f"The council met on Tuesday.\n{lookalike}\n"

@@ -26,6 +26,8 @@ from cleaner.kinds.content import LineStats, measure
 from cleaner.page import Memo
 
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_PUNCT = re.compile(r"[^\w\s]")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _LIST_MARKS = (" | ", " • ", " · ", " » ", " / ", " > ", " :: ")
@@ -202,8 +204,8 @@ def own_row(text: str, s: LineStats) -> list[float]:
     n = max(len(toks), 1)
     chars = len(stripped)
     nonspace = max(chars - stripped.count(" "), 1)
-    digits = sum(c.isdigit() for c in stripped)
-    punct = sum(not c.isalnum() and not c.isspace() for c in stripped)
+    digits = len(_DIGIT.findall(stripped))
+    punct = len(_PUNCT.findall(stripped))
     capitals = sum(t[:1].isupper() for t in toks)
     lowered = [t.lower() for t in toks]
     chrome = sum(t in CHROME_WORDS for t in lowered)
@@ -256,6 +258,8 @@ def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int],
     shown = page.shown()
     if not shown:
         return shown, np.zeros((0, len(NAMES)))
+    memo = memo if memo is not None else Memo()
+    own_rows: dict[tuple[str, LineStats], list[float]] = memo.store("features.own")
     stats = measure(page.texts, list(page.blank), memo)
     keys = [page.texts[i].strip() for i in shown]
     copies = Counter(keys)
@@ -275,7 +279,10 @@ def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int],
         s = stats[i]
         assert s is not None
         text = keys[k]
-        row = own_row(text, s)
+        known = own_rows.get((text, s))
+        if known is None:  # a later pass of the same run reads the same lines again
+            known = own_rows[text, s] = own_row(text, s)
+        row = [*known]
         words = text.split(None, 20)
         found = heads.get(" ".join(words[:4]))
         opens = bool(found) and any(

@@ -19,6 +19,15 @@ A word is literal text: nothing in it is a pattern, except that white space matc
 run of white space, a final ``*`` takes any letters after the stem (``powiedział*``), and
 an entry that is just ``{other}`` (or ``{other.de}``) takes in another vocabulary's words.
 
+A vocabulary may instead name a piece of a pattern that several rules share, under
+``pattern:`` (it may use other vocabularies; it has no languages, and no word list can
+take it in)::
+
+    vocabulary:
+      sentence:
+        description: A sentence, not a label.
+        pattern: '[.!?]$'
+
 In a pattern, ``{name}`` stands for any word of the vocabulary and ``{name.de}`` for one
 of its German words: a non-capturing group of the escaped words, longest first, that
 neither starts nor ends inside a run of letters (a digit may touch it: "9:25pm"). A
@@ -51,6 +60,8 @@ _TOKEN = regex.compile(
 _INCLUDE = regex.compile(r"^\{([a-z][a-z0-9]*(?:_[a-z0-9]+)*)(?:\.([a-z]{2,3}))?\}$")
 #: the key of words of no language in particular
 NEUTRAL = "words"
+#: the key of a named piece of a pattern
+PATTERN = "pattern"
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ class Entry:
     description: str = ""
     path: str = ""
     line: int = 0
+    #: a named piece of a pattern (``languages`` holds it under "pattern"), not words
+    is_pattern: bool = False
 
 
 def parse(data: Any, path: str, line: int, key_lines: Mapping[str, int]) -> list[Entry]:
@@ -88,6 +101,19 @@ def _entry(name: str, value: Any, path: str, line: int) -> Entry:
         return RuleError(path, line, None, f"vocabulary '{name}': {message}")
 
     description = ""
+    if isinstance(value, Mapping) and PATTERN in value:
+        extra = set(value) - {PATTERN, "description"}
+        text = value[PATTERN]
+        description = value.get("description", "")
+        if extra:
+            raise fail(f"a pattern takes only 'description' beside it, not {sorted(extra)[0]!r}")
+        if not isinstance(text, str) or not text.strip():
+            raise fail("'pattern' must be a non-empty pattern")
+        if text.lstrip().startswith("(?x)"):
+            raise fail("'pattern' is set inside other patterns: write it without (?x)")
+        if not isinstance(description, str):
+            raise fail("'description' must be text")
+        return Entry(name, {PATTERN: (text,)}, description.strip(), path, line, True)
     if isinstance(value, list):
         lists: dict[str, Any] = {NEUTRAL: value}
     elif isinstance(value, Mapping):
@@ -138,8 +164,15 @@ class Vocabulary:
             self.entries[entry.name] = entry
         self._words: dict[tuple[str, str | None], tuple[str, ...]] = {}
         self._patterns: dict[tuple[str, str | None], str] = {}
+        self._expanding: list[str] = []
         for name in self.entries:
             self._resolve(name, None, ())
+        for entry in self.entries.values():
+            if entry.is_pattern:
+                try:
+                    self.pattern(entry.name)
+                except SpecError as exc:
+                    raise RuleError(entry.path, entry.line, None, str(exc)) from None
 
     def __contains__(self, name: str) -> bool:
         return name in self.entries
@@ -176,6 +209,13 @@ class Vocabulary:
                         None,
                         f"vocabulary '{name}' includes unknown vocabulary '{other}'",
                     )
+                if self.entries[other].is_pattern:
+                    raise RuleError(
+                        entry.path,
+                        entry.line,
+                        None,
+                        f"vocabulary '{name}' includes '{other}', which is a pattern, not words",
+                    )
                 try:
                     words.extend(self._resolve(other, other_language, (*chain, name)))
                 except SpecError as exc:
@@ -198,8 +238,33 @@ class Vocabulary:
         key = (name, language)
         found = self._patterns.get(key)
         if found is None:
-            found = self._patterns[key] = alternation(self.words(name, language))
+            entry = self.entries.get(name)
+            if entry is not None and entry.is_pattern:
+                found = self._piece(entry, language)
+            else:
+                found = alternation(self.words(name, language))
+            self._patterns[key] = found
         return found
+
+    def _piece(self, entry: Entry, language: str | None) -> str:
+        """A named piece of a pattern, its own references spelled out, as a group."""
+        if language is not None:
+            raise SpecError(f"vocabulary '{entry.name}' is a pattern: it has no languages")
+        if entry.name in self._expanding:
+            loop = " -> ".join((*self._expanding[self._expanding.index(entry.name) :], entry.name))
+            raise RuleError(entry.path, entry.line, None, f"vocabulary cycle: {loop}")
+        self._expanding.append(entry.name)
+        try:
+            text = self.expand(entry.languages[PATTERN][0])
+        finally:
+            self._expanding.pop()
+        try:
+            regex.compile(text)
+        except (regex.error, ValueError, KeyError, TypeError) as exc:
+            raise SpecError(
+                f"vocabulary '{entry.name}': the pattern does not compile: {exc}"
+            ) from None
+        return f"(?:{text})"
 
     def expand(self, pattern: str) -> str:
         """``pattern`` with every ``{name}`` and ``{name.xx}`` replaced by its words."""
@@ -235,7 +300,7 @@ class Vocabulary:
 
 
 def _same(a: Entry, b: Entry) -> bool:
-    return (a.languages, a.description) == (b.languages, b.description)
+    return (a.languages, a.description, a.is_pattern) == (b.languages, b.description, b.is_pattern)
 
 
 def _word(word: str) -> str:

@@ -110,6 +110,35 @@ def test_vocabularies_include_each_other(tmp_path: Path) -> None:
     }
 
 
+def test_pattern_piece_is_a_group_and_may_use_vocabularies(tmp_path: Path) -> None:
+    vocab = load_vocabulary(
+        [
+            write(
+                tmp_path,
+                VOCAB + "  test_stamp:\n    description: A stamp.\n"
+                "    pattern: '\\d{1,2} {test_month.de}|{test_month.de} \\d{4}'\n",
+            )
+        ]
+    )
+    matcher = Matcher({"regex": "^(?i:{test_stamp})$"}, vocabulary=vocab)
+    assert [bool(matcher.search(t)) for t in ("12 Juni", "Mai 2019", "12 June", "Mai")] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert vocab.words("test_stamp") == ("\\d{1,2} {test_month.de}|{test_month.de} \\d{4}",)
+    assert bool(Matcher({"words": "test_stamp"}, vocabulary=vocab).search("am 3 Mai"))
+
+
+def test_default_sentence_piece_keeps_sentences_not_labels() -> None:
+    matcher = Matcher({"regex": "{sentence}"}, vocabulary=load_vocabulary())
+    assert not matcher.search("Related articles")
+    assert not matcher.search("Das könnte Sie auch interessieren.")
+    assert matcher.search("Related articles in the journal describe the same effect in mice.")
+    assert matcher.search(" ".join(["word"] * 20))
+
+
 # --- rule files ---------------------------------------------------------------------------
 
 
@@ -274,6 +303,37 @@ ERRORS = {
         2,
         None,
         "unknown key 'english'",
+    ),
+    "pattern-in-words": (
+        "vocabulary:\n  aa_piece: {pattern: 'x+'}\n  bb_words: [y, '{aa_piece}']\nrules: []\n",
+        3,
+        None,
+        "includes 'aa_piece', which is a pattern, not words",
+    ),
+    "pattern-cycle": (
+        "vocabulary:\n  aa_piece: {pattern: 'x{bb_piece}'}\n  bb_piece: {pattern: 'y{aa_piece}'}\n",
+        2,
+        None,
+        "vocabulary cycle: aa_piece -> bb_piece -> aa_piece",
+    ),
+    "pattern-bad": (
+        "vocabulary:\n  aa_piece: {pattern: 'x(', description: broken}\n",
+        2,
+        None,
+        "the pattern does not compile",
+    ),
+    "pattern-verbose": (
+        "vocabulary:\n  aa_piece: {pattern: '(?x) a b'}\n",
+        2,
+        None,
+        "write it without (?x)",
+    ),
+    "pattern-language": (
+        "vocabulary:\n  aa_piece: {pattern: 'x'}\n"
+        "rules: [{id: g, kind: line, match: {regex: '{aa_piece.de}'}}]\n",
+        3,
+        "g",
+        "is a pattern: it has no languages",
     ),
     "twice": (
         "vocabulary:\n  reporting_verb: [said]\n",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 import cleaner
 from cleaner import markdown
 from cleaner.markdown import EMPTY_ID, NEIGHBOURS_ID, inline, read, visible
+
+from .conftest import FIXTURES, run_cli, run_main
 
 ENGINE = cleaner.engine()
 
@@ -144,3 +149,83 @@ def test_a_document_without_text_is_left_alone() -> None:
     page = "![](a.png)\n\n[](/b)\n"
     outcome = markdown.run(ENGINE, page)
     assert outcome.text == page and not outcome.removed
+
+
+# --- the command line ---------------------------------------------------------------------
+
+MD = (FIXTURES / "article.md").read_bytes()
+MD_EXPECTED = (FIXTURES / "article.expected.md").read_bytes()
+
+
+def test_format_markdown_on_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_main(["clean", "--format", "markdown"], monkeypatch, stdin=MD)
+    assert result.code == 0, result.err
+    assert result.out_bytes == MD_EXPECTED
+    assert b"[Port Elwyn](/places/port-elwyn)" in result.out_bytes
+    assert b"```text\nHarbour levy    \xc2\xa32 a night per mooring\n" in result.out_bytes
+
+
+def test_an_md_file_is_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run_main(["clean", "--explain", str(FIXTURES / "article.md")], monkeypatch)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert (
+        f"{FIXTURES / 'article.md'}:41: source-link: [Source link](https://example.org/pier)"
+        in lines
+    )
+    assert any(
+        line.endswith(f": {EMPTY_ID}:   * [](https://twitter.com/intent/tweet?url=/pier)")
+        for line in lines
+    )
+
+
+def test_md_and_markdown_files_are_walked_and_cleaned_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.md").write_bytes(MD)
+    (tmp_path / "sub" / "b.markdown").write_bytes(MD)
+    (tmp_path / "notes.rst").write_bytes(MD)
+    out = tmp_path / "out"
+    result = run_main(["clean", str(tmp_path), "--output-dir", str(out)], monkeypatch)
+    assert result.code == 0, result.err
+    assert (out / "a.md").read_bytes() == MD_EXPECTED
+    assert (out / "sub" / "b.markdown").read_bytes() == MD_EXPECTED
+    assert not (out / "notes.rst").exists()
+    result = run_main(["clean", "--in-place", str(tmp_path / "a.md")], monkeypatch)
+    assert result.code == 0, result.err
+    assert (tmp_path / "a.md").read_bytes() == MD_EXPECTED
+
+
+def test_a_jsonl_field_of_markdown(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [
+        {"id": 1, "url": "https://example.org/pier", "text": MD.decode()},
+        {"id": 2, "text": "```\nSource link\n```\n"},
+    ]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    result = run_main(["clean", "--format", "jsonl", "--markdown"], monkeypatch, stdin=data)
+    assert result.code == 0, result.err
+    out = [json.loads(line) for line in result.out.splitlines()]
+    assert out[0]["text"] == MD_EXPECTED.decode() and out[0]["id"] == 1
+    assert out[1] == rows[1]  # a fenced block is code: left alone
+    as_text = run_main(["clean", "--format", "jsonl"], monkeypatch, stdin=data)
+    assert json.loads(as_text.out.splitlines()[1])["text"] != rows[1]["text"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--html", "--markdown"],
+        ["--format", "html", "--markdown"],
+        ["--html", "--format", "markdown"],
+    ],
+)
+def test_html_and_markdown_exclude_each_other(args: list[str]) -> None:
+    result = run_cli("clean", *args, stdin=MD)
+    assert result.code == 2
+    assert result.err.strip() == "cleaner: HTML input and Markdown input exclude each other"
+
+
+def test_binary_markdown_is_refused_in_one_line() -> None:
+    result = run_cli("clean", "--format", "markdown", stdin=b"\x00\x01\x02PNG\x00" * 10)
+    assert result.code == 2 and result.err.strip() == "cleaner: -: binary input; nothing to clean"

@@ -43,7 +43,7 @@ from cleaner.page import is_blank
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _QUOTE = re.compile(r"^\s*>\s?")
-_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
+_LIST = re.compile(r"^\s*(?:[-*+]|(\d{1,9}[.)]))(?:\s+|$)")
 _HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 _BREAK = re.compile(r"^ {0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
@@ -74,12 +74,15 @@ def visible(line: str) -> str:
     """The text a reader sees of one Markdown line (not in a code block or a table)."""
     if _BREAK.match(line) or _DEFINITION.match(line):
         return ""
-    rest = line
+    rest, number = line, ""
     while True:  # block quotes and list items nest in any order
         m = _QUOTE.match(rest) or _LIST.match(rest)
         if not m:
             break
         rest = rest[m.end() :]
+        number = m.group(1) if m.re is _LIST and m.group(1) else number
+    if number:  # a reader sees an ordered item's number ("24. Juni 2020" is one)
+        return f"{number} {visible(rest)}".strip()
     m = _HEADING.match(rest)
     if m:
         rest = _CLOSING_HASHES.sub("", rest[m.end() :])

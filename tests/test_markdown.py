@@ -231,3 +231,9 @@ def test_html_and_markdown_exclude_each_other(args: list[str]) -> None:
 def test_binary_markdown_is_refused_in_one_line() -> None:
     result = run_cli("clean", "--format", "markdown", stdin=b"\x00\x01\x02PNG\x00" * 10)
     assert result.code == 2 and result.err.strip() == "cleaner: -: binary input; nothing to clean"
+
+
+def test_the_python_entry_points_take_markdown() -> None:
+    assert cleaner.clean(MD.decode(), markdown=True) == MD_EXPECTED.decode()
+    removed = cleaner.decide(MD.decode(), markdown=True).removed
+    assert {d.rule_id for d in removed} >= {EMPTY_ID, "source-link"}

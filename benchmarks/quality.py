@@ -4,6 +4,7 @@
     python benchmarks/quality.py --limit 40 --jobs 2  # a quick look
     python benchmarks/quality.py --systems cleaner-text
     python benchmarks/quality.py --folds 5            # the line model out of fold, by site
+    python benchmarks/quality.py --markdown           # the Markdown renderings, as Markdown
 
 The scoring is the one ``../shared/README.md`` defines: 4-token shingles averaged per
 document for the news set, segment containment summed over pages for the web set.
@@ -315,6 +316,57 @@ def out_of_fold(news: list[dict[str, Any]], web: list[dict[str, Any]], k: int) -
     }
 
 
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_MARKS = re.compile(r"[*_#>`|]+")
+
+
+def markdown_text(text: str) -> str:
+    """Markdown read for scoring, as ``../shared/README.md`` says: images and links as
+    their text (images first), each run of the marks ``* _ # > ` |`` as one space."""
+    return _MD_MARKS.sub(" ", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", text)))
+
+
+def markdown_scores(
+    news: list[dict[str, Any]],
+    web: list[dict[str, Any]],
+    news_md: list[dict[str, Any]],
+    web_md: list[dict[str, Any]],
+    systems: tuple[str, ...] = ("raw", "cleaner"),
+) -> dict[str, dict[str, Score]]:
+    """Markdown renderings of the same pages (rows with ``id``, ``url``, ``text``), left
+    as they are (``raw``) and cleaned as ``cleaner --format markdown`` cleans them
+    (``cleaner``), scored against the gold of the plain rows with the same ids."""
+    from cleaner.markdown import run as run_markdown
+
+    gold = {r["id"]: r for r in news}
+    segments = {r["id"]: r for r in web}
+    everything: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+        "raw": ("no cleaning (Markdown)", lambda row: row["text"]),
+        "cleaner": (
+            "cleaner `--format markdown`",
+            lambda row: run_markdown(_cleaner_engine(), row["text"], row.get("url")).text,
+        ),
+    }
+    results: dict[str, dict[str, Score]] = {}
+    for name in systems:
+        label, system = everything[name]
+        news_counts = [
+            shingle_counts(gold[r["id"]]["gold"], markdown_text(system(r)))
+            for r in news_md
+            if r["id"] in gold
+        ]
+        web_counts = [
+            segment_counts(
+                markdown_text(system(r)), segments[r["id"]]["with"], segments[r["id"]]["without"]
+            )
+            for r in web_md
+            if r["id"] in segments
+        ]
+        results[label] = {"news": _news_score(news_counts), "web": score_web(web_counts)}
+    return results
+
+
 def table(results: dict[str, dict[str, Score]]) -> str:
     sets = ["news", "web"] + (["sites"] if any("sites" in s for s in results.values()) else [])
     rows = [
@@ -330,6 +382,7 @@ def table(results: dict[str, dict[str, Score]]) -> str:
         ]
         label = LABELS.get(system, system)
         kind = SYSTEMS[system][0] if system in SYSTEMS else "text"
+        kind = "Markdown" if "Markdown" in label or "markdown" in label else kind
         rows.append(f"| {label} | {kind} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -369,7 +422,18 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(default),
         help=f"comma-separated subset of {','.join(SYSTEMS)}",
     )
+    parser.add_argument(
+        "--markdown",
+        nargs="*",
+        type=Path,
+        metavar="NEWS WEB",
+        default=None,
+        help="also score Markdown renderings of the news and web pages (default: the "
+        "benchdata's news-dev-md and web-dev-md files)",
+    )
     args = parser.parse_args(argv)
+    if args.markdown is not None and len(args.markdown) not in (0, 2):
+        parser.error("--markdown takes no file, or the news and the web file")
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
@@ -386,6 +450,14 @@ def main(argv: list[str] | None = None) -> int:
         results[f"cleaner, out of fold ({args.folds} folds by site)"] = out_of_fold(
             news, web, args.folds
         )
+    if args.markdown is not None:
+        news_md, web_md = args.markdown or [
+            args.data / "news-dev-md.jsonl.gz",
+            args.data / "web-dev-md.jsonl.gz",
+        ]
+        md_news = list(read_jsonl(news_md, args.limit))
+        md_web = list(read_jsonl(web_md, args.limit))
+        results.update(markdown_scores(news, web, md_news, md_web))
     print(
         f"dev half: {len(news)} news pages, {len(web)} web pages, {len(sites)} sites pages; "
         f"{versions()}\n"

@@ -33,11 +33,17 @@ def _default_engine() -> Engine:
     return engine()
 
 
-def decide(text: str, url: str | None = None) -> Outcome:
-    """Clean ``text`` with the default rules; return the text and every line's decision."""
+def decide(text: str, url: str | None = None, *, markdown: bool = False) -> Outcome:
+    """Clean ``text`` with the default rules; return the text and every line's decision.
+    ``markdown``: the text is Markdown, and stays Markdown (see ``cleaner.markdown``)."""
+    if markdown:
+        from cleaner.markdown import run
+
+        return run(_default_engine(), text, url)
     return _default_engine().run(text, url)
 
 
-def clean(text: str, url: str | None = None) -> str:
-    """Clean ``text`` with the default rules. ``url`` lets site packs for that site apply."""
-    return decide(text, url).text
+def clean(text: str, url: str | None = None, *, markdown: bool = False) -> str:
+    """Clean ``text`` with the default rules. ``url`` lets site packs for that site apply;
+    ``markdown`` says the text is Markdown."""
+    return decide(text, url, markdown=markdown).text

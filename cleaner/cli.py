@@ -49,10 +49,13 @@ def clean(
         None,
         "--format",
         "-f",
-        help="text, jsonl or html (default: from the extension; stdin: text).",
+        help="text, jsonl, html or markdown (default: from the extension; stdin: text).",
     ),
     field_name: str = typer.Option("text", "--field", help="JSONL field to clean."),
     html: bool = typer.Option(False, "--html", help="The input (or the JSONL field) is HTML."),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="The input (or the JSONL field) is Markdown; it stays Markdown."
+    ),
     url: str = typer.Option(None, "--url", help="The page's URL, for site packs."),
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 if any file would change."
@@ -94,6 +97,8 @@ def clean(
     paths = paths or [STDIN]
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"--format must be one of {', '.join(FORMATS)}")
+    if (html or fmt == "html") and (markdown or fmt == "markdown"):
+        raise InputError("HTML input and Markdown input exclude each other")
     if in_place and output_dir is not None:
         raise InputError("--in-place and --output-dir exclude each other")
     if jobs < 0:
@@ -101,7 +106,12 @@ def clean(
     if not 0 < regex_timeout < float("inf"):
         raise InputError("--regex-timeout must be a positive number of seconds")
     options = Options(
-        fmt=fmt or "text", field=field_name, html=html, url=url, allow_empty=allow_empty
+        fmt=fmt or "text",
+        field=field_name,
+        html=html,
+        markdown=markdown,
+        url=url,
+        allow_empty=allow_empty,
     )
     if scheduler is not None:
         _on_cluster(

@@ -49,6 +49,7 @@ class Outcome:
     text: str
     decisions: list[LineDecision]
     timeouts: list[Timeout]
+    lines: list[str] = field(default_factory=list)  # each line's text after cuts ([]: none)
 
     @property
     def removed(self) -> list[LineDecision]:
@@ -136,7 +137,8 @@ class Engine:
         decisions, timeouts = state.decisions, state.timeouts
         if not state.edits:
             return Outcome(text, decisions, timeouts)
-        return Outcome(_assemble(texts, endings, decisions, state.current), decisions, timeouts)
+        output = assemble(texts, endings, decisions, state.current)
+        return Outcome(output, decisions, timeouts, state.current)
 
     def _stage(self, state: _State, rules: list[Rule], fresh: set[int] | None) -> None:
         """Run one stage over the lines still alive.
@@ -206,7 +208,7 @@ class _State:
             self.edits += 1
 
 
-def _assemble(
+def assemble(
     texts: list[str], endings: list[str], decisions: list[LineDecision], current: list[str]
 ) -> str:
     """Join the kept lines; collapse blank runs that removals left behind."""

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from cleaner.errors import InputError
 
-SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm")
+SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".html", ".htm", ".md", ".markdown")
 
 
 def walk(paths: list[Path]) -> list[Path]:

@@ -17,16 +17,18 @@ from cleaner.errors import RowError
 from cleaner.page import is_blank
 from cleaner.textio import BOM, decode, encode
 
-FORMATS = ("text", "jsonl", "html")
+FORMATS = ("text", "jsonl", "html", "markdown")
 
 
 def format_for(name: str) -> str:
-    """The format a file name implies: jsonl, html, or text."""
+    """The format a file name implies: jsonl, html, markdown, or text."""
     lower = name.lower()
     if lower.endswith((".jsonl", ".jsonl.gz", ".ndjson")):
         return "jsonl"
     if lower.endswith((".html", ".htm")):
         return "html"
+    if lower.endswith((".md", ".markdown")):
+        return "markdown"
     return "text"
 
 
@@ -35,6 +37,7 @@ class Options:
     fmt: str = "text"
     field: str = "text"
     html: bool = False  # the input (or the JSONL field) is HTML
+    markdown: bool = False  # the input (or the JSONL field) is Markdown
     url: str | None = None
     allow_empty: bool = False
 
@@ -42,6 +45,11 @@ class Options:
     def html_input(self) -> bool:
         """Whether documents are HTML: an .html file, or --html on any input."""
         return self.html or self.fmt == "html"
+
+    @property
+    def markdown_input(self) -> bool:
+        """Whether documents are Markdown: a .md file, or --markdown on any input."""
+        return self.markdown or self.fmt == "markdown"
 
 
 class Removed(NamedTuple):
@@ -99,7 +107,13 @@ def _would_empty(text: str, cleaned: str) -> bool:
 def clean_document(
     engine: Engine, text: str, opts: Options, url: str | None
 ) -> tuple[str, Outcome]:
-    """Clean one document's text (extracting it first when it is HTML)."""
+    """Clean one document's text (extracting it first when it is HTML; reading each line's
+    visible text when it is Markdown)."""
+    if opts.markdown_input:
+        from cleaner.markdown import run
+
+        outcome = run(engine, text, url)
+        return outcome.text, outcome
     html = opts.html_input
     if html:
         from cleaner.html import extract_text

@@ -61,7 +61,7 @@ def test_directory_to_output_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     (src / "a.txt").write_bytes(ARTICLE)
     (src / "sub" / "rows.jsonl").write_bytes((FIXTURES / "rows.jsonl").read_bytes())
     (src / "sub" / "page.html").write_bytes((FIXTURES / "page.html").read_bytes())
-    (src / "notes.md").write_text("Source link\n")  # not a corpus file: not touched
+    (src / "notes.rst").write_text("Source link\n")  # not a corpus file: not touched
     out = tmp_path / "out"
     result = run_main(["clean", str(src), "--output-dir", str(out)], monkeypatch)
     assert result.code == 0, result.err
@@ -317,7 +317,7 @@ def test_explain_and_stats_report_spans_cut_from_kept_lines(tmp_path: Path) -> N
 
 
 def test_directory_without_corpus_files_is_worth_a_warning(tmp_path: Path) -> None:
-    (tmp_path / "notes.md").write_text("Source link\n", encoding="utf-8")
+    (tmp_path / "notes.rst").write_text("Source link\n", encoding="utf-8")
     result = run_cli("clean", "--check", str(tmp_path))
     assert result.code == 0
     assert f"{tmp_path}: no .txt" in result.err

@@ -71,3 +71,22 @@ def test_no_cleaning_reproduces_reference_figures() -> None:
     w = q.score_web(q.segment_counts(r["text"], r["with"], r["without"]) for r in web)
     assert (round(n.precision, 3), round(n.recall, 3), round(n.f1, 3)) == (0.457, 0.993, 0.626)
     assert (round(w.precision, 3), round(w.recall, 3), round(w.f1, 3)) == (0.530, 0.988, 0.690)
+
+
+def test_markdown_is_read_as_the_shared_readme_says() -> None:
+    text = "## [Home](/a_(b)) ![Logo](l.png) **bold** `code` > quote | cell"
+    assert q.markdown_text(text).split() == ["Home", "Logo", "bold", "code", "quote", "cell"]
+    assert q.markdown_text("[![](x.png)](/y)") == ""
+
+
+def test_the_markdown_no_cleaning_row_reproduces_the_reference() -> None:
+    data = SHARED / "benchdata"
+    if not (data / "news-dev-md.jsonl.gz").exists():
+        pytest.skip("the shared benchmark data sits beside the checkout")
+    news = q.load_news(data)
+    web = q.load_web(data, html=False)
+    md_news = list(q.read_jsonl(data / "news-dev-md.jsonl.gz"))
+    md_web = list(q.read_jsonl(data / "web-dev-md.jsonl.gz"))
+    raw = q.markdown_scores(news, web, md_news, md_web, systems=("raw",))
+    assert round(raw["no cleaning (Markdown)"]["news"].f1, 3) == 0.606
+    assert round(raw["no cleaning (Markdown)"]["web"].f1, 3) == 0.669

@@ -410,7 +410,10 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
     long_run = (prose_run >= 3).astype(float)
     runs = np.flatnonzero(long_run)
     if len(runs):
-        distance = np.abs(idx[:, None] - runs[None, :]).min(axis=1)
+        # the nearest line of a long run: the one at or after each line, or the one before
+        after = np.minimum(np.searchsorted(runs, idx), len(runs) - 1)
+        before = np.maximum(after - 1, 0)
+        distance = np.minimum(np.abs(runs[after] - idx), np.abs(idx - runs[before]))
         before_runs, after_runs = idx < runs[0], idx > runs[-1]
     else:
         distance = np.full(n, n)

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.features import page_features, page_lines
+from cleaner.features import NAMES, page_features, page_lines
 from cleaner.linemodel import LineModel
 from cleaner.matching import Matcher, SpecError
 from cleaner.rule import Page, Removal, Rule, boolean, matcher
@@ -63,8 +63,8 @@ class ModelRule(Rule):
             return
         proba = self.model.predict_proba(x)
         keep = self.model.keep(x, proba)
-        if not keep.any():  # no article found: when unsure, keep the line
-            return
+        if not keep.any() or not x[:, _PROSE].any():
+            return  # no article found, or no paragraph to find: when unsure, keep the line
         keep = self._edges(page, shown, keep, proba >= GROW_FLOOR)
         for i, kept in zip(shown, keep, strict=True):
             if not kept:
@@ -78,12 +78,15 @@ class ModelRule(Rule):
         above or below a kept line stays (and so on, one by one); with ``headline``, so
         does a heading (a few words, no stop) right above a kept line, the article's
         headline or a sub-heading over its paragraph; and a ``trailer`` credit right
-        below a kept line."""
+        below a kept line. Growth reaches ``GROW_REACH`` lines past a kept line, except
+        on a page where every line reads as a sentence or a heading: the rules have
+        taken the chrome there, and all that is left is text."""
         keep = keep.copy()
         texts = [page.texts[i] for i in shown]
-        shape = [_SENTENCE if _sentence(t) else _HEADING if _heading(t) else "" for t in texts]
-        _grow(keep, shape, likely)
-        keep[::-1] = _grow(keep[::-1].copy(), shape[::-1], likely[::-1])
+        shape = [_SENTENCE if _sentence(t) else _WORDY if _wordy(t) else "" for t in texts]
+        reach = len(shape) if all(shape) else GROW_REACH
+        _grow(keep, shape, likely, reach)
+        keep[::-1] = _grow(keep[::-1].copy(), shape[::-1], likely[::-1], reach)
         if self.headline:
             for k in range(len(shown) - 1):
                 if keep[k + 1] and not keep[k] and _heading(texts[k]):
@@ -100,17 +103,23 @@ def _sentence(text: str) -> bool:
     return ends_sentence(text) and word_count(text) >= 2 and " | " not in text
 
 
+def _wordy(text: str) -> bool:
+    """Three words or more without a final stop: a heading, or a paragraph that lost it."""
+    return word_count(text) >= 3 and not ends_sentence(text) and " | " not in text
+
+
 def _heading(text: str) -> bool:
     """A headline or sub-heading: three to 25 words, no final stop, no link list."""
     return 3 <= word_count(text) <= 25 and not ends_sentence(text) and " | " not in text
 
 
-_SENTENCE, _HEADING = "S", "H"
+_SENTENCE, _WORDY = "S", "W"
 #: how many lines the article may grow past a line the model kept: enough for a
 #: sub-heading and its paragraph, too few to swallow a list of teasers one card at a time
 GROW_REACH = 2
 #: ... and past that reach, the lines the model gives at least this probability
 GROW_FLOOR = 0.1
+_PROSE = NAMES.index("prose")  # a line of running text (8+ words and a stop, or 20+ words)
 
 
 def _grow(
@@ -131,7 +140,7 @@ def _grow(
             k += 1
             continue
         j = k
-        while j < n and shape[j] == _HEADING and not keep[j]:
+        while j < n and shape[j] == _WORDY and not keep[j]:
             j += 1
         far = grown + j - k + 1 > reach and not likely[k : j + 1].all()
         if (j < n and not keep[j] and shape[j] != _SENTENCE) or far:

@@ -1,5 +1,5 @@
-"""The ``cleaner`` command: ``clean`` files, directories or stdin; ``train`` the line model;
-``rules list|test|vocab``.
+"""The ``cleaner`` command: ``clean`` files, directories or stdin; ``learn`` site packs;
+``train`` the line model; ``rules list|test|vocab``.
 
 Exit codes follow black and ruff: 0 done, 1 ``--check`` found files to change, 2 bad
 usage or bad input. Errors are one line on stderr; ``--verbose`` adds the traceback.
@@ -88,6 +88,9 @@ def clean(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress line, no summary, no note of an empty directory."
     ),
+    learn_first: bool = typer.Option(
+        False, "--learn", help="Learn each site's repeated chrome from the inputs, then clean."
+    ),
     scheduler: str = typer.Option(
         None, "--scheduler", help="Run on the Dask cluster at this address ('local' starts one)."
     ),
@@ -113,6 +116,8 @@ def clean(
         url=url,
         allow_empty=allow_empty,
     )
+    if scheduler is not None and learn_first:
+        raise InputError("--learn runs on this machine only: learn first, then clean with --rules")
     if scheduler is not None:
         _on_cluster(
             paths,
@@ -127,6 +132,10 @@ def clean(
         )
         return
     engine = build_engine(list(rules or []), no_default_rules, regex_timeout)
+    if learn_first:
+        if paths == [STDIN]:
+            raise InputError("--learn reads the inputs twice: name files or directories, not stdin")
+        engine = _with_learned(engine, [Path(p) for p in paths], field_name, url)
     mode = Mode(
         check=check,
         diff=diff,
@@ -168,6 +177,18 @@ def clean(
             file=sys.stderr,
         )
         raise typer.Exit(1 if count else 0)
+
+
+def _with_learned(engine: Engine, paths: list[Path], field_name: str, url: str | None) -> Engine:
+    """``engine`` with the site packs learned from ``paths`` after its rules."""
+    import tempfile
+
+    from cleaner.learn import documents, learn
+
+    with tempfile.TemporaryDirectory(prefix="cleaner-learn-") as folder:
+        packs = learn(engine, documents(paths, field_name, None, url), Path(folder))
+        learned = load_rules(packs) if packs else []
+    return Engine([*engine.rules, *learned])
 
 
 def _distinct_targets(
@@ -301,6 +322,32 @@ def rules_test(
         print(failure)
     print(f"{checked - len(failures)} passed, {len(failures)} failed")
     raise typer.Exit(1 if failures else 0)
+
+
+@app.command()
+def learn(
+    paths: list[Path] = typer.Argument(..., help="Corpus files or directories (JSONL, text)."),
+    output_dir: Path = typer.Option(..., "--output-dir", "-o", help="Write the packs here."),
+    field_name: str = typer.Option("text", "--field", help="JSONL field holding the page."),
+    site_field: str = typer.Option(
+        None, "--site-field", help="JSONL field naming the site (default: the url's host)."
+    ),
+    url: str = typer.Option(None, "--url", help="The site of text files."),
+    share: float = typer.Option(
+        0.5, "--share", min=0.0, max=1.0, help="Learn lines on at least this share of pages."
+    ),
+    min_pages: int = typer.Option(3, "--min-pages", min=1, help="... and on this many pages."),
+    rules: list[Path] = typer.Option(None, "--rules", help="Extra rule file or directory."),
+    no_default_rules: bool = typer.Option(False, "--no-default-rules"),
+) -> None:
+    """Learn each site's repeated chrome from a corpus; write one rule pack per site."""
+    from cleaner.learn import documents
+    from cleaner.learn import learn as learn_packs
+
+    engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
+    docs = documents(paths, field_name, site_field, url)
+    written = learn_packs(engine, docs, output_dir, share, min_pages)
+    print(f"wrote {len(written)} site pack(s) to {output_dir}", file=sys.stderr)
 
 
 @app.command()

@@ -1,0 +1,176 @@
+"""Learn each site's chrome from its own pages: ``cleaner learn``.
+
+A crawl holds many pages of each site, and every page repeats the site's menus,
+footers, newsletter boxes and copyright lines. Counting, per site, on how many pages
+each line stands finds them; no single page can. A line is learned when it stands on at
+least ``share`` of its site's pages (and on ``min_pages`` of them), unless the cleaner
+keeps it as a paragraph of prose on most of the pages it stands on: a column's standing
+sentence or a byline the article keeps is not chrome because it repeats. Lines the
+rules already remove on every page they stand on are left out: a pack holds only what
+it adds.
+
+Each site gets one rule file, a ``line`` rule scoped to the site with its learned
+lines as phrases, each with the count of pages it stands on; a person can read, edit
+and commit it, and ``cleaner clean --rules DIR`` applies it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.engine import Engine
+from cleaner.errors import InputError
+from cleaner.inputs import read_all, walk
+from cleaner.rule import host_of
+from cleaner.textio import decode
+from cleaner.textstats import is_prose
+
+
+@dataclass
+class SiteCounts:
+    """What one site's pages repeat: per stripped line, the pages it stands on, the
+    pages on which the cleaner kept it, and on which it kept it as prose."""
+
+    pages: int = 0
+    seen: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    prose: Counter[str] = field(default_factory=Counter)
+
+    def add(self, engine: Engine, text: str, url: str | None) -> None:
+        outcome = engine.run(text, url)
+        self.pages += 1
+        seen: set[str] = set()
+        kept: set[str] = set()
+        prose: set[str] = set()
+        for decision in outcome.decisions:
+            line = decision.text.strip()
+            if not line:
+                continue
+            seen.add(line)
+            if decision.kept:
+                kept.add(line)
+                if is_prose(line):
+                    prose.add(line)
+        self.seen.update(seen)
+        self.kept.update(kept)
+        self.prose.update(prose)
+
+    def learned(self, share: float, min_pages: int) -> list[tuple[str, int]]:
+        """The learned lines with their page counts, most frequent first."""
+        need = max(min_pages, share * self.pages)
+        found = [
+            (line, count)
+            for line, count in self.seen.items()
+            if count >= need and self.kept[line] and 2 * self.prose[line] <= count
+        ]
+        return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
+def documents(
+    paths: list[Path], field_name: str, site_field: str | None, url: str | None
+) -> Iterator[tuple[str, str, str | None]]:
+    """(site, text, url) of every page: JSONL rows (their ``url``, or ``site_field``, name
+    the site) and text files (``url`` names their site; without it they have none)."""
+    for path in walk(paths):
+        name = path.name.lower()
+        data = read_all(path)
+        if name.endswith((".jsonl", ".jsonl.gz")):
+            yield from _rows(path, data, field_name, site_field)
+        elif name.endswith(".txt"):
+            text, _ = decode(data)
+            yield (host_of(url).removeprefix("www.") if url else "", text, url)
+
+
+def _rows(
+    path: Path, data: bytes, field_name: str, site_field: str | None
+) -> Iterator[tuple[str, str, str | None]]:
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}:{number}: not a JSON object ({exc})") from None
+        if not isinstance(row, dict) or not isinstance(row.get(field_name), str):
+            raise InputError(f"{path}:{number}: no string field '{field_name}'")
+        url = row.get("url") if isinstance(row.get("url"), str) else None
+        if site_field:
+            site = str(row.get(site_field) or "")
+        else:
+            site = host_of(url).removeprefix("www.") if url else ""
+        yield site, row[field_name], url
+
+
+def count(engine: Engine, docs: Iterable[tuple[str, str, str | None]]) -> dict[str, SiteCounts]:
+    """Per site, what its pages repeat (pages without a site are not counted)."""
+    sites: dict[str, SiteCounts] = {}
+    for site, text, url in docs:
+        if site:
+            sites.setdefault(site, SiteCounts()).add(engine, text, url)
+    return sites
+
+
+def slug(site: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", site.lower()).strip("-") or "site"
+
+
+def pack(site: str, counts: SiteCounts, lines: list[tuple[str, int]], share: float) -> str:
+    """The YAML rule file of one site's learned lines (each quoted as JSON, which YAML
+    reads as it is, with its page count beside it)."""
+    rule_id = f"learned-{slug(site)}-lines"
+    lowest = min(c for _, c in lines)
+    phrases = "\n".join(
+        f"        - {json.dumps(line, ensure_ascii=False)}  # on {c} of {counts.pages} pages"
+        for line, c in lines
+    )
+    examples = "\n".join(
+        f"        - {json.dumps(line, ensure_ascii=False)}" for line, _ in lines[:3]
+    )
+    description = (
+        f"{len(lines)} lines {site} repeats on {lowest} or more of its {counts.pages} pages "
+        f"(at least {share:.0%}); a line the cleaner keeps as prose on most of its pages "
+        "is not among them."
+    )
+    return (
+        f"# Written by `cleaner learn` from {counts.pages} pages of {site}; edit it freely.\n"
+        f"description: {json.dumps(f'Learned from the pages of {site}.')}\n"
+        f"sites: [{json.dumps(site)}]\n"
+        "rules:\n"
+        f"  - id: {rule_id}\n"
+        "    kind: line\n"
+        f"    description: {json.dumps(description, ensure_ascii=False)}\n"
+        "    match:\n"
+        "      phrases:\n"
+        f"{phrases}\n"
+        "    examples:\n"
+        "      chrome:\n"
+        f"{examples}\n"
+    )
+
+
+def learn(
+    engine: Engine,
+    docs: Iterable[tuple[str, str, str | None]],
+    out_dir: Path,
+    share: float = 0.5,
+    min_pages: int = 3,
+) -> list[Path]:
+    """Count ``docs``, write one rule file per site that learned a line; the files."""
+    written = []
+    sites = count(engine, docs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for site in sorted(sites):
+        lines = sites[site].learned(share, min_pages)
+        if not lines:
+            continue
+        path = out_dir / f"{slug(site)}.yaml"
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(pack(site, sites[site], lines, share), encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written

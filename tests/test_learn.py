@@ -1,0 +1,117 @@
+"""``cleaner learn``: each site's repeated chrome, learned from its pages, as rule packs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner.engine import Engine
+from cleaner.learn import SiteCounts, documents, learn
+from cleaner.loader import load_rules
+from cleaner.selftest import check_examples
+
+from .conftest import run_main
+
+CHROME = ["Harbour Gazette Weekly", "Subscribe to the print edition today", "Ask the editors"]
+STANDING = (
+    "The Harbour Gazette is published every Thursday by the Port Elwyn Community Trust and "
+    "delivered free to every household in the district."
+)
+
+
+def _article(k: int) -> list[str]:
+    topic = ["bridge", "school", "market", "harbour", "library"][k % 5]
+    return [
+        f"Council backs new {topic} plan after long debate",
+        f"The council approved the plan for the {topic} on Tuesday after a debate that lasted "
+        f"well into the night, with members split over the cost of the work number {k}.",
+        f"Residents who use the {topic} every day said they had waited years for the repairs, "
+        f"and several of them spoke at the meeting to ask for an early start in year {k}.",
+    ]
+
+
+def _corpus(tmp_path: Path, pages: int = 6) -> Path:
+    path = tmp_path / "crawl.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for k in range(pages):
+            lines = [CHROME[0], *_article(k), STANDING, CHROME[1], CHROME[2]]
+            row = {"url": f"https://www.gazette.example/story/{k}", "text": "\n".join(lines)}
+            fh.write(json.dumps(row) + "\n")
+        row = {"url": "https://other.example/a", "text": "\n".join(_article(9))}
+        fh.write(json.dumps(row) + "\n")
+    return path
+
+
+def test_learns_repeated_chrome_not_the_articles_or_a_standing_paragraph(tmp_path: Path) -> None:
+    engine = cleaner.engine()
+    written = learn(engine, documents([_corpus(tmp_path)], "text", None, None), tmp_path / "p")
+    assert [p.name for p in written] == ["gazette-example.yaml"]  # one page of other.example
+    rules = load_rules([tmp_path / "p"])
+    (rule,) = rules
+    assert rule.scope.sites == ("gazette.example",)
+    phrases = set(rule.match.phrases)  # type: ignore[union-attr]
+    assert phrases <= set(CHROME) and phrases  # what the default rules leave of the chrome
+    assert STANDING not in phrases
+    assert not any(line in phrases for k in range(6) for line in _article(k))
+
+
+def test_packs_pass_their_own_examples_and_clean_the_site(tmp_path: Path) -> None:
+    out = tmp_path / "packs"
+    learn(cleaner.engine(), documents([_corpus(tmp_path)], "text", None, None), out)
+    engine = Engine([*cleaner.engine().rules, *load_rules([out])])
+    failures, checked = check_examples(Engine(load_rules([out])))
+    assert checked and failures == []
+    page = "\n".join([CHROME[0], *_article(7), STANDING, *CHROME[1:]])
+    outcome = engine.run(page, "https://gazette.example/new")
+    learned = {d.text for d in outcome.decisions if (d.rule_id or "").startswith("learned-")}
+    assert learned and learned <= set(CHROME)
+    assert STANDING in outcome.text
+    elsewhere = engine.run(page, "https://another.example/")
+    assert not any((d.rule_id or "").startswith("learned-") for d in elsewhere.decisions)
+
+
+def test_same_corpus_gives_byte_identical_packs(tmp_path: Path, monkeypatch) -> None:
+    corpus = _corpus(tmp_path)
+    for out in ("a", "b"):
+        args = ["learn", str(corpus), "-o", str(tmp_path / out)]
+        assert run_main(args, monkeypatch).code == 0
+    a, b = sorted((tmp_path / "a").iterdir()), sorted((tmp_path / "b").iterdir())
+    assert [p.name for p in a] == [p.name for p in b]
+    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b, strict=True))
+
+
+def test_share_and_min_pages_decide_what_is_learned() -> None:
+    counts = SiteCounts(pages=10)
+    counts.seen.update({"Menu": 6, "Rare": 2, "Kept prose": 8})
+    counts.kept.update({"Menu": 6, "Rare": 2, "Kept prose": 8})
+    counts.prose.update({"Kept prose": 8})
+    assert counts.learned(0.5, 3) == [("Menu", 6)]
+    assert counts.learned(0.1, 2) == [("Menu", 6), ("Rare", 2)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not json\n", "crawl.jsonl:1: not a JSON object"), ('{"url": "x"}\n', "no string field")],
+)
+def test_bad_row_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch, content: str, message: str
+) -> None:
+    corpus = tmp_path / "crawl.jsonl"
+    corpus.write_text(content)
+    result = run_main(["learn", str(corpus), "-o", str(tmp_path / "p")], monkeypatch)
+    assert result.code == 2
+    assert message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_clean_learn_learns_then_cleans_and_refuses_stdin(tmp_path: Path, monkeypatch) -> None:
+    corpus = _corpus(tmp_path)
+    result = run_main(["clean", "--learn", "--explain", str(corpus)], monkeypatch)
+    assert result.code == 0
+    assert "learned-gazette-example-lines" in result.out
+    plain = run_main(["clean", "--explain", str(corpus)], monkeypatch)
+    assert "learned-" not in plain.out
+    refused = run_main(["clean", "--learn"], monkeypatch, stdin=b"text\n")
+    assert refused.code == 2 and "not stdin" in refused.err

@@ -1,14 +1,15 @@
 """``model``: keep the lines a learned line model reads as article text, drop the rest.
 
-Runs late, on the lines the other rules left, like ``content``. Every non-blank line is measured
-(``cleaner.features``: length, stopword share, sentence end, capitals, digits, list
+Runs late, on the lines the other rules left, like ``content``. Every non-blank line is
+measured (``cleaner.features``: length, stopword share, sentence end, capitals, digits, list
 separators, chrome words, comment and date shapes, where it stands, its neighbours, how
 many lines the rules removed around it), and the two stages of ``cleaner.linemodel``
 weigh the measures into the probability that the line is article text. A line below
 the rule's ``threshold`` goes, unless the article grows over it: a sentence beside a
 kept line, headings and unpunctuated lines that lead from a kept line on to a sentence,
-a heading right above a kept line, a ``trailer`` credit right below one. When unsure,
-keep the line: the model was fitted for F1, the growth is for recall.
+a heading right above a kept line, a ``trailer`` credit right below one. A page where
+no line reaches the threshold, or without a paragraph of prose, is left as it is. When
+unsure, keep the line: the model was fitted for F1, the growth is for recall.
 
 The weights are data in the rule: ``stage1`` and ``stage2`` map feature names to
 weights in raw feature units. ``cleaner train`` fits them from labelled pages and
@@ -16,7 +17,7 @@ writes the whole rule.
 
     - id: line-model
       kind: model
-      threshold: 0.5
+      threshold: 0.55
       stage1: {log_words: 0.8, ends_sentence: 1.2, ..., bias: -2.1}
       stage2: {...}
 """

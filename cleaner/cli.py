@@ -337,6 +337,7 @@ def learn(
         0.5, "--share", min=0.0, max=1.0, help="Learn lines on at least this share of pages."
     ),
     min_pages: int = typer.Option(3, "--min-pages", min=1, help="... and on this many pages."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: all cores)."),
     rules: list[Path] = typer.Option(None, "--rules", help="Extra rule file or directory."),
     no_default_rules: bool = typer.Option(False, "--no-default-rules"),
 ) -> None:
@@ -346,7 +347,7 @@ def learn(
 
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
     docs = documents(paths, field_name, site_field, url)
-    written = learn_packs(engine, docs, output_dir, share, min_pages)
+    written = learn_packs(engine, docs, output_dir, share, min_pages, jobs or default_jobs())
     print(f"wrote {len(written)} site pack(s) to {output_dir}", file=sys.stderr)
 
 

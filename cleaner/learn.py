@@ -22,13 +22,43 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cleaner.engine import Engine
 from cleaner.errors import InputError
 from cleaner.inputs import read_all, walk
+from cleaner.parallel import ordered_map, worker_engine
 from cleaner.rule import host_of
 from cleaner.textio import decode
 from cleaner.textstats import is_prose
+
+#: one page's distinct lines: all of them, those the cleaner kept, those it kept as prose
+PageLines = tuple[list[str], list[str], list[str]]
+#: pages a worker counts at a time
+BATCH = 32
+
+
+def page_lines(engine: Engine, text: str, url: str | None) -> PageLines:
+    """Clean one page and sort its distinct non-blank lines into ``PageLines``."""
+    seen: set[str] = set()
+    kept: set[str] = set()
+    prose: set[str] = set()
+    for decision in engine.run(text, url).decisions:
+        line = decision.text.strip()
+        if not line:
+            continue
+        seen.add(line)
+        if decision.kept:
+            kept.add(line)
+            if is_prose(line):
+                prose.add(line)
+    return sorted(seen), sorted(kept), sorted(prose)
+
+
+def _batch(docs: list[tuple[str, str, str | None]]) -> list[tuple[str, PageLines]]:
+    """In a worker: the lines of a batch of pages, with their sites."""
+    engine = worker_engine()
+    return [(site, page_lines(engine, text, url)) for site, text, url in docs]
 
 
 @dataclass
@@ -41,21 +71,10 @@ class SiteCounts:
     kept: Counter[str] = field(default_factory=Counter)
     prose: Counter[str] = field(default_factory=Counter)
 
-    def add(self, engine: Engine, text: str, url: str | None) -> None:
-        outcome = engine.run(text, url)
+    def add(self, page: PageLines) -> None:
+        """Count one page's lines (see ``page_lines``)."""
+        seen, kept, prose = page
         self.pages += 1
-        seen: set[str] = set()
-        kept: set[str] = set()
-        prose: set[str] = set()
-        for decision in outcome.decisions:
-            line = decision.text.strip()
-            if not line:
-                continue
-            seen.add(line)
-            if decision.kept:
-                kept.add(line)
-                if is_prose(line):
-                    prose.add(line)
         self.seen.update(seen)
         self.kept.update(kept)
         self.prose.update(prose)
@@ -106,13 +125,28 @@ def _rows(
         yield site, row[field_name], url
 
 
-def count(engine: Engine, docs: Iterable[tuple[str, str, str | None]]) -> dict[str, SiteCounts]:
-    """Per site, what its pages repeat (pages without a site are not counted)."""
+def count(
+    engine: Engine, docs: Iterable[tuple[str, str, str | None]], jobs: int = 1
+) -> dict[str, SiteCounts]:
+    """Per site, what its pages repeat (pages without a site are not counted). ``jobs``
+    worker processes clean the pages; the counts are the same for any number."""
     sites: dict[str, SiteCounts] = {}
-    for site, text, url in docs:
-        if site:
-            sites.setdefault(site, SiteCounts()).add(engine, text, url)
+    batches = _batches((d for d in docs if d[0]), BATCH)
+    for batch in ordered_map(_batch, batches, engine, jobs):
+        for site, lines in batch:
+            sites.setdefault(site, SiteCounts()).add(lines)
     return sites
+
+
+def _batches(docs: Iterable[tuple[str, str, str | None]], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def slug(site: str) -> str:
@@ -159,10 +193,11 @@ def learn(
     out_dir: Path,
     share: float = 0.5,
     min_pages: int = 3,
+    jobs: int = 1,
 ) -> list[Path]:
     """Count ``docs``, write one rule file per site that learned a line; the files."""
     written = []
-    sites = count(engine, docs)
+    sites = count(engine, docs, jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
     for site in sorted(sites):
         lines = sites[site].learned(share, min_pages)

@@ -73,10 +73,12 @@ def test_packs_pass_their_own_examples_and_clean_the_site(tmp_path: Path) -> Non
     assert not any((d.rule_id or "").startswith("learned-") for d in elsewhere.decisions)
 
 
-def test_same_corpus_gives_byte_identical_packs(tmp_path: Path, monkeypatch) -> None:
-    corpus = _corpus(tmp_path)
-    for out in ("a", "b"):
-        args = ["learn", str(corpus), "-o", str(tmp_path / out)]
+def test_same_corpus_gives_byte_identical_packs_whatever_the_jobs(
+    tmp_path: Path, monkeypatch
+) -> None:
+    corpus = _corpus(tmp_path, pages=40)  # more than one batch of pages
+    for out, jobs in (("a", "1"), ("b", "2")):
+        args = ["learn", str(corpus), "-o", str(tmp_path / out), "--jobs", jobs]
         assert run_main(args, monkeypatch).code == 0
     a, b = sorted((tmp_path / "a").iterdir()), sorted((tmp_path / "b").iterdir())
     assert [p.name for p in a] == [p.name for p in b]

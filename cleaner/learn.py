@@ -16,6 +16,7 @@ and commit it, and ``cleaner clean --rules DIR`` applies it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -36,6 +37,8 @@ from cleaner.textstats import is_prose
 PageLines = tuple[list[str], list[str], list[str]]
 #: pages a worker counts at a time
 BATCH = 32
+#: a site forgets its lines seen on one page only every this many pages
+PRUNE_EVERY = 1000
 
 
 def page_lines(engine: Engine, text: str, url: str | None) -> PageLines:
@@ -61,31 +64,54 @@ def _batch(docs: list[tuple[str, str, str | None]]) -> list[tuple[str, PageLines
     return [(site, page_lines(engine, text, url)) for site, text, url in docs]
 
 
+def _key(line: str) -> bytes:
+    """A line's 8-byte digest: counts are kept by digest, so a line seen once costs a
+    few dozen bytes, not its text."""
+    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
 @dataclass
 class SiteCounts:
-    """What one site's pages repeat: per stripped line, the pages it stands on, the
-    pages on which the cleaner kept it, and on which it kept it as prose."""
+    """What one site's pages repeat: per line (by digest), the pages it stands on, the
+    pages on which the cleaner kept it, and on which it kept it as prose. A line's text
+    is kept from its second page on; every ``PRUNE_EVERY`` pages the lines seen on one
+    page only are forgotten, so memory follows the lines the site repeats, not the
+    corpus (a line forgotten and met again counts from there)."""
 
     pages: int = 0
-    seen: Counter[str] = field(default_factory=Counter)
-    kept: Counter[str] = field(default_factory=Counter)
-    prose: Counter[str] = field(default_factory=Counter)
+    seen: Counter[bytes] = field(default_factory=Counter)
+    kept: Counter[bytes] = field(default_factory=Counter)
+    prose: Counter[bytes] = field(default_factory=Counter)
+    texts: dict[bytes, str] = field(default_factory=dict)
 
     def add(self, page: PageLines) -> None:
         """Count one page's lines (see ``page_lines``)."""
         seen, kept, prose = page
         self.pages += 1
-        self.seen.update(seen)
-        self.kept.update(kept)
-        self.prose.update(prose)
+        for line in seen:
+            key = _key(line)
+            self.seen[key] += 1
+            if self.seen[key] == 2:
+                self.texts[key] = line
+        self.kept.update(map(_key, kept))
+        self.prose.update(map(_key, prose))
+        if self.pages % PRUNE_EVERY == 0:
+            self._prune()
+
+    def _prune(self) -> None:
+        once = [key for key, count in self.seen.items() if count == 1]
+        for key in once:
+            del self.seen[key]
+            self.kept.pop(key, None)
+            self.prose.pop(key, None)
 
     def learned(self, share: float, min_pages: int) -> list[tuple[str, int]]:
         """The learned lines with their page counts, most frequent first."""
-        need = max(min_pages, share * self.pages)
+        need = max(min_pages, share * self.pages, 2)
         found = [
-            (line, count)
-            for line, count in self.seen.items()
-            if count >= need and self.kept[line] and 2 * self.prose[line] <= count
+            (self.texts[key], count)
+            for key, count in self.seen.items()
+            if count >= need and self.kept[key] and 2 * self.prose[key] <= count
         ]
         return sorted(found, key=lambda item: (-item[1], item[0]))
 

@@ -85,13 +85,28 @@ def test_same_corpus_gives_byte_identical_packs_whatever_the_jobs(
     assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b, strict=True))
 
 
+def _page(lines: list[str], prose: bool = False) -> tuple[list[str], list[str], list[str]]:
+    return lines, lines, lines if prose else []
+
+
 def test_share_and_min_pages_decide_what_is_learned() -> None:
-    counts = SiteCounts(pages=10)
-    counts.seen.update({"Menu": 6, "Rare": 2, "Kept prose": 8})
-    counts.kept.update({"Menu": 6, "Rare": 2, "Kept prose": 8})
-    counts.prose.update({"Kept prose": 8})
+    counts = SiteCounts()
+    for k in range(10):
+        counts.add(_page(["Menu"] * (k < 6) + ["Rare"] * (k < 2)))
     assert counts.learned(0.5, 3) == [("Menu", 6)]
     assert counts.learned(0.1, 2) == [("Menu", 6), ("Rare", 2)]
+    for _ in range(8):  # kept as prose on every page it stands on: not chrome
+        counts.add(_page(["Kept prose"], prose=True))
+    assert [line for line, _ in counts.learned(0.1, 2)] == ["Menu", "Rare"]
+
+
+def test_lines_seen_once_are_forgotten_as_pages_go(monkeypatch) -> None:
+    monkeypatch.setattr("cleaner.learn.PRUNE_EVERY", 4)
+    counts = SiteCounts()
+    for k in range(8):
+        counts.add(_page(["Menu", f"Story {k}"]))
+    assert len(counts.seen) == 1 and len(counts.texts) == 1
+    assert counts.learned(0.5, 3) == [("Menu", 8)]
 
 
 @pytest.mark.parametrize(

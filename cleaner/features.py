@@ -5,8 +5,8 @@ stopword share in the page's language, sentence end, capitals, digits, punctuati
 list separators, a few chrome words, comment and date shapes); a second pass adds where
 the line stands (before the first prose line, inside the page's prose, after the last)
 and what its neighbours look like, so that a short line between paragraphs reads
-differently from the same line inside a menu. Every feature has a name: the weights are
-stored by name, and ``cleaner rules list`` can print them.
+differently from the same line inside a menu. Every feature has a name (``NAMES``), and
+the rule file stores each weight beside the name of what it weighs.
 
 Nothing here is fitted: the measures are fixed and cheap, and the weights that turn them
 into a decision live in the rule file (see ``cleaner.linemodel``).

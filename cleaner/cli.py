@@ -338,6 +338,9 @@ def learn(
     ),
     min_pages: int = typer.Option(3, "--min-pages", min=1, help="... and on this many pages."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes (0: all cores)."),
+    scheduler: str = typer.Option(
+        None, "--scheduler", help="Clean the pages on this Dask scheduler ('local': a local one)."
+    ),
     rules: list[Path] = typer.Option(None, "--rules", help="Extra rule file or directory."),
     no_default_rules: bool = typer.Option(False, "--no-default-rules"),
 ) -> None:
@@ -345,6 +348,23 @@ def learn(
     from cleaner.learn import documents
     from cleaner.learn import learn as learn_packs
 
+    if scheduler is not None:
+        from cleaner.cluster import learn_on_cluster
+
+        written = learn_on_cluster(
+            paths,
+            output_dir,
+            scheduler=scheduler,
+            rules=list(rules or []),
+            default_rules=not no_default_rules,
+            field=field_name,
+            site_field=site_field,
+            url=url,
+            share=share,
+            min_pages=min_pages,
+        )
+        print(f"wrote {len(written)} site pack(s) to {output_dir}", file=sys.stderr)
+        return
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
     docs = documents(paths, field_name, site_field, url)
     written = learn_packs(engine, docs, output_dir, share, min_pages, jobs or default_jobs())

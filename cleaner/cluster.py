@@ -6,8 +6,9 @@ bytes, so workers share no file system with the client. Each input file is one t
 or one task per chunk of rows for JSONL, and the client writes every output file from
 the results in input order, so the files are byte-identical to a local run.
 
-    from cleaner.cluster import clean_files_on_cluster
+    from cleaner.cluster import clean_files_on_cluster, learn_on_cluster
     clean_files_on_cluster(["corpus/"], "clean/", scheduler="tcp://scheduler:8786")
+    learn_on_cluster(["crawl/"], "learned/", scheduler="tcp://scheduler:8786")
 
     import dask.bag as db
     from cleaner.cluster import clean_bag
@@ -206,3 +207,57 @@ def clean_bag(
     """
     bundle = bundle_rules(rules, default_rules=default_rules)
     return bag.map_partitions(_clean_partition, bundle, field, url_field)
+
+
+def _count_pages(
+    bundle: Bundle, timeout: float, docs: list[tuple[str, str, str | None]]
+) -> list[tuple[str, Any]]:
+    """On a worker: a batch of pages cleaned and their lines sorted (``learn.page_lines``)."""
+    from cleaner.learn import page_lines
+
+    engine = engine_from_bundle(bundle, timeout)
+    return [(site, page_lines(engine, text, url)) for site, text, url in docs]
+
+
+def learn_on_cluster(
+    paths: Sequence[str | Path],
+    output_dir: str | Path,
+    *,
+    scheduler: str | Any = "local",
+    rules: Iterable[str | Path] = (),
+    default_rules: bool = True,
+    field: str = "text",
+    site_field: str | None = None,
+    url: str | None = None,
+    share: float = 0.5,
+    min_pages: int = 3,
+    max_pending: int = 64,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[Path]:
+    """``cleaner learn`` with the pages cleaned on the cluster at ``scheduler``: a map of
+    page batches to their lines, reduced in input order on the client into the same
+    site counts, and so the same packs, as a local run."""
+    from cleaner.learn import BATCH, batched, documents, merge, write_packs
+
+    bundle = bundle_rules(rules, default_rules=default_rules)
+    client, cluster = _client(scheduler)
+    try:
+        remote_bundle = client.scatter(bundle, broadcast=True)
+        docs = documents([Path(p) for p in paths], field, site_field, url)
+
+        def counted() -> Iterator[list[tuple[str, Any]]]:
+            pending: deque[Any] = deque()
+            for batch in batched((d for d in docs if d[0]), BATCH):
+                pending.append(
+                    client.submit(_count_pages, remote_bundle, timeout, batch, pure=False)
+                )
+                if len(pending) >= max_pending:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+        return write_packs(merge(counted()), Path(output_dir), share, min_pages)
+    finally:
+        if cluster is not None:
+            client.close()
+            cluster.close()

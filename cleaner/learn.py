@@ -156,15 +156,11 @@ def count(
 ) -> dict[str, SiteCounts]:
     """Per site, what its pages repeat (pages without a site are not counted). ``jobs``
     worker processes clean the pages; the counts are the same for any number."""
-    sites: dict[str, SiteCounts] = {}
-    batches = _batches((d for d in docs if d[0]), BATCH)
-    for batch in ordered_map(_batch, batches, engine, jobs):
-        for site, lines in batch:
-            sites.setdefault(site, SiteCounts()).add(lines)
-    return sites
+    batches = batched((d for d in docs if d[0]), BATCH)
+    return merge(ordered_map(_batch, batches, engine, jobs))
 
 
-def _batches(docs: Iterable[tuple[str, str, str | None]], size: int) -> Iterator[list[Any]]:
+def batched(docs: Iterable[tuple[str, str, str | None]], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for doc in docs:
         batch.append(doc)
@@ -213,17 +209,11 @@ def pack(site: str, counts: SiteCounts, lines: list[tuple[str, int]], share: flo
     )
 
 
-def learn(
-    engine: Engine,
-    docs: Iterable[tuple[str, str, str | None]],
-    out_dir: Path,
-    share: float = 0.5,
-    min_pages: int = 3,
-    jobs: int = 1,
+def write_packs(
+    sites: dict[str, SiteCounts], out_dir: Path, share: float = 0.5, min_pages: int = 3
 ) -> list[Path]:
-    """Count ``docs``, write one rule file per site that learned a line; the files."""
+    """One rule file per site that learned a line, in site order; the files."""
     written = []
-    sites = count(engine, docs, jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
     for site in sorted(sites):
         lines = sites[site].learned(share, min_pages)
@@ -235,3 +225,24 @@ def learn(
         tmp.replace(path)
         written.append(path)
     return written
+
+
+def learn(
+    engine: Engine,
+    docs: Iterable[tuple[str, str, str | None]],
+    out_dir: Path,
+    share: float = 0.5,
+    min_pages: int = 3,
+    jobs: int = 1,
+) -> list[Path]:
+    """Count ``docs``, write one rule file per site that learned a line; the files."""
+    return write_packs(count(engine, docs, jobs), out_dir, share, min_pages)
+
+
+def merge(batches: Iterable[list[tuple[str, PageLines]]]) -> dict[str, SiteCounts]:
+    """Site counts from batches of counted pages, taken in order."""
+    sites: dict[str, SiteCounts] = {}
+    for batch in batches:
+        for site, lines in batch:
+            sites.setdefault(site, SiteCounts()).add(lines)
+    return sites

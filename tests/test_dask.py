@@ -95,3 +95,17 @@ def test_malformed_row_on_cluster_says_what_was_written(tmp_path: Path, client) 
         "quotes at column 2); no output for this file, 1 file before it already written"
     )
     assert sorted(p.name for p in out.iterdir()) == ["a.txt"]
+
+
+def test_learn_on_the_cluster_writes_the_packs_a_local_run_writes(tmp_path: Path, client) -> None:
+    from cleaner.cluster import learn_on_cluster
+    from cleaner.learn import documents, learn
+
+    from .test_learn import _corpus as crawl
+
+    corpus = crawl(tmp_path, pages=40)
+    local = learn(cleaner.engine(), documents([corpus], "text", None, None), tmp_path / "local")
+    remote = learn_on_cluster([corpus], tmp_path / "remote", scheduler=client)
+    assert local and [p.name for p in remote] == [p.name for p in local]
+    for mine, theirs in zip(local, remote, strict=True):
+        assert mine.read_bytes() == theirs.read_bytes()

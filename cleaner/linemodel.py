@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from cleaner.features import NAMES
+from cleaner.kinds.content import best_run
 
 #: what stage two adds to the line's own measures: stage one's view of its surroundings
 CONTEXT = (
@@ -49,20 +50,6 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
-def best_run(scores: np.ndarray) -> tuple[int, int]:
-    """(first, last) of the contiguous run with the highest sum (Kadane)."""
-    best, span = -np.inf, (0, -1)
-    total, begin = 0.0, 0
-    for k, s in enumerate(scores.tolist()):
-        if total <= 0:
-            total, begin = s, k
-        else:
-            total += s
-        if total > best:
-            best, span = total, (begin, k)
-    return span
-
-
 def context(z: np.ndarray) -> np.ndarray:
     """The ``CONTEXT`` columns of one page, from its stage-one logits ``z``."""
     n = len(z)
@@ -80,7 +67,7 @@ def context(z: np.ndarray) -> np.ndarray:
     for reach in (5, 15):
         lo, hi = np.maximum(idx - reach, 0), np.minimum(idx + reach + 1, n)
         cols.append((sums[hi] - sums[lo]) / (hi - lo))
-    first, last = best_run(p - 0.5)
+    first, last = best_run((p - 0.5).tolist()) if n else (0, -1)
     inside = (idx >= first) & (idx <= last)
     distance = np.where(idx < first, first - idx, np.where(idx > last, idx - last, 0))
     total = max(float(sums[-1]), 1e-9)

@@ -312,7 +312,7 @@ class ContentRule(Rule):
         fixed.update((k, SENTENCE) for k, hit in enumerate(trailers) if hit)
         shapes = _Shapes(page, stats, lines, fixed, intro)
         segment = _segments(page, shapes)
-        start, end = _best_run(scores, segment)
+        start, end = best_run(scores, segment)
         lo = segment.index(segment[start])
         hi = len(segment) - 1 - segment[::-1].index(segment[start])
         start, end = _grow(shapes, start, end, lo, hi)
@@ -605,13 +605,13 @@ def _segments(page: Page, shapes: _Shapes) -> list[int]:
     return out
 
 
-def _best_run(scores: list[float], segment: list[int]) -> tuple[int, int]:
+def best_run(scores: Sequence[float], segment: Sequence[int] | None = None) -> tuple[int, int]:
     """The (first, last) index of the contiguous run with the highest sum (Kadane) that
-    lies within one segment."""
+    lies within one segment (``segment``: each score's segment number; None: one)."""
     best, best_span = float("-inf"), (0, 0)
     total, begin = 0.0, 0
     for k, s in enumerate(scores):
-        if total <= 0 or segment[k] != segment[k - 1]:
+        if total <= 0 or (segment is not None and segment[k] != segment[k - 1]):
             total, begin = s, k
         else:
             total += s

@@ -386,6 +386,7 @@ def train(
 ) -> None:
     """Fit the line model on labelled pages and write it as a rule file (refitting one
     that exists keeps its keys other than the weights)."""
+    from cleaner.textio import write_atomic
     from cleaner.training import existing_rule, fit, prepare, read_rows, rule_file
 
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
@@ -395,10 +396,7 @@ def train(
     names = ", ".join(p.name for p in labelled)
     trained = f"fitted on {len(pages)} pages ({lines} labelled lines) of {names}"
     text = rule_file(model, trained, rule_id, existing_rule(output))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    write_atomic(output, text)
     print(f"{output}: {trained}", file=sys.stderr)
 
 

@@ -30,7 +30,7 @@ from cleaner.errors import InputError
 from cleaner.inputs import read_all, walk
 from cleaner.parallel import ordered_map, worker_engine
 from cleaner.rule import host_of
-from cleaner.textio import decode
+from cleaner.textio import decode, write_atomic
 from cleaner.textstats import is_prose
 
 #: one page's distinct lines: all of them, those the cleaner kept, those it kept as prose
@@ -220,9 +220,7 @@ def write_packs(
         if not lines:
             continue
         path = out_dir / f"{slug(site)}.yaml"
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(pack(site, sites[site], lines, share), encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, pack(site, sites[site], lines, share))
         written.append(path)
     return written
 

@@ -117,3 +117,10 @@ class AtomicFile:
 
     def __exit__(self, *exc: object) -> None:
         self.discard()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through an ``AtomicFile``: all of it or nothing."""
+    with AtomicFile(path) as out:
+        out.write(text.encode("utf-8"))
+        out.commit()

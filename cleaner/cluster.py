@@ -22,6 +22,7 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -95,16 +96,34 @@ def _write(target: Path, parts: Iterable[list[Unit]], like: Path, report: Report
         out.commit()
 
 
-def _client(scheduler: str | Any) -> tuple[Any, Any]:
-    """A distributed client for ``scheduler`` ("local" starts a LocalCluster)."""
+@contextmanager
+def _connected(scheduler: str | Any) -> Iterator[Any]:
+    """A distributed client for ``scheduler`` ("local" starts a LocalCluster, closed with
+    the client on leaving; a client passed in is left open)."""
     from distributed import Client, LocalCluster
 
     if not isinstance(scheduler, str):
-        return scheduler, None
-    if scheduler == "local":
-        cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
-        return Client(cluster), cluster
-    return Client(scheduler), None
+        yield scheduler
+    elif scheduler == "local":
+        with (
+            LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+    else:
+        yield Client(scheduler)
+
+
+def _in_order(submitted: Iterable[Any], max_pending: int) -> Iterator[Any]:
+    """The results of ``submitted`` futures, in order, with at most ``max_pending`` of
+    them in flight: the next is submitted only as an earlier one is taken."""
+    pending: deque[Any] = deque()
+    for future in submitted:
+        pending.append(future)
+        if len(pending) >= max_pending:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def clean_files_on_cluster(
@@ -131,8 +150,7 @@ def clean_files_on_cluster(
     base_opts = options or Options()
     bundle = bundle_rules(rules, default_rules=default_rules)
     out_dir = Path(output_dir)
-    client, cluster = _client(scheduler)
-    try:
+    with _connected(scheduler) as client:
         remote_bundle = client.scatter(bundle, broadcast=True)
         written: list[Path] = []
         for path, base in inputs_with_bases([str(p) for p in paths]):
@@ -148,10 +166,6 @@ def clean_files_on_cluster(
                 raise InputError(f"{exc}; {left_behind(len(written), False)}") from None
             written.append(target)
         return written
-    finally:
-        if cluster is not None:
-            client.close()
-            cluster.close()
 
 
 def _run(
@@ -162,18 +176,12 @@ def _run(
         data = read_all(path)
         yield client.submit(_clean_text, bundle, timeout, data, opts, pure=False).result()
         return
-    pending: deque[Any] = deque()
     with open_binary(path) as handle:
-        for first, chunk in chunks(rows(handle)):
-            pending.append(
-                client.submit(
-                    _clean_rows, bundle, timeout, first, chunk, opts, str(path), pure=False
-                )
-            )
-            if len(pending) >= max_pending:
-                yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+        submitted = (
+            client.submit(_clean_rows, bundle, timeout, first, chunk, opts, str(path), pure=False)
+            for first, chunk in chunks(rows(handle))
+        )
+        yield from _in_order(submitted, max_pending)
 
 
 def _clean_partition(
@@ -240,24 +248,12 @@ def learn_on_cluster(
     from cleaner.learn import BATCH, batched, documents, merge, write_packs
 
     bundle = bundle_rules(rules, default_rules=default_rules)
-    client, cluster = _client(scheduler)
-    try:
+    with _connected(scheduler) as client:
         remote_bundle = client.scatter(bundle, broadcast=True)
         docs = documents([Path(p) for p in paths], field, site_field, url)
-
-        def counted() -> Iterator[list[tuple[str, Any]]]:
-            pending: deque[Any] = deque()
-            for batch in batched((d for d in docs if d[0]), BATCH):
-                pending.append(
-                    client.submit(_count_pages, remote_bundle, timeout, batch, pure=False)
-                )
-                if len(pending) >= max_pending:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-
-        return write_packs(merge(counted()), Path(output_dir), share, min_pages)
-    finally:
-        if cluster is not None:
-            client.close()
-            cluster.close()
+        submitted = (
+            client.submit(_count_pages, remote_bundle, timeout, batch, pure=False)
+            for batch in batched((d for d in docs if d[0]), BATCH)
+        )
+        sites = merge(_in_order(submitted, max_pending))
+    return write_packs(sites, Path(output_dir), share, min_pages)

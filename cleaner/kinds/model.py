@@ -77,20 +77,23 @@ class ModelRule(Rule):
         """Recall at the article's edges, where labelled pages disagree (some golds hold
         headings, the headline and the reporting credit, some do not): a sentence right
         above or below a kept line stays (and so on, one by one); with ``headline``, so
-        does a heading (a few words, no stop) right above a kept line, the article's
+        does a heading (3 to 25 words, no stop) right above a kept line, the article's
         headline or a sub-heading over its paragraph; and a ``trailer`` credit right
         below a kept line. Growth reaches ``GROW_REACH`` lines past a kept line, except
         on a page where every line reads as a sentence or a heading: the rules have
         taken the chrome there, and all that is left is text."""
         keep = keep.copy()
         texts = [page.texts[i] for i in shown]
-        shape = [_SENTENCE if _sentence(t) else _WORDY if _wordy(t) else "" for t in texts]
+        # each line measured once: (words, ends a sentence, a link list printed on one line)
+        measured = [(word_count(t), ends_sentence(t), " | " in t) for t in texts]
+        shape = [_shape(*m) for m in measured]
         reach = len(shape) if all(shape) else GROW_REACH
         _grow(keep, shape, likely, reach)
         keep[::-1] = _grow(keep[::-1].copy(), shape[::-1], likely[::-1], reach)
         if self.headline:
             for k in range(len(shown) - 1):
-                if keep[k + 1] and not keep[k] and _heading(texts[k]):
+                words, ends, listed = measured[k]
+                if keep[k + 1] and not keep[k] and 3 <= words <= 25 and not (ends or listed):
                     keep[k] = True
         if self.trailer is not None:
             for k in range(1, len(shown)):
@@ -99,19 +102,15 @@ class ModelRule(Rule):
         return keep
 
 
-def _sentence(text: str) -> bool:
-    """A sentence of two words or more, not a link list printed on one line."""
-    return ends_sentence(text) and word_count(text) >= 2 and " | " not in text
-
-
-def _wordy(text: str) -> bool:
-    """Three words or more without a final stop: a heading, or a paragraph that lost it."""
-    return word_count(text) >= 3 and not ends_sentence(text) and " | " not in text
-
-
-def _heading(text: str) -> bool:
-    """A headline or sub-heading: three to 25 words, no final stop, no link list."""
-    return 3 <= word_count(text) <= 25 and not ends_sentence(text) and " | " not in text
+def _shape(words: int, ends: bool, listed: bool) -> str:
+    """How a line reads to the growth: a sentence of two words or more, a wordy line of
+    three or more without a final stop (a heading, or a paragraph that lost it), or
+    neither (a link list printed on one line is neither)."""
+    if listed:
+        return ""
+    if ends:
+        return _SENTENCE if words >= 2 else ""
+    return _WORDY if words >= 3 else ""
 
 
 _SENTENCE, _WORDY = "S", "W"

@@ -13,8 +13,10 @@ The sites set (many pages of each of 36 sites) is scored as news is, per page.
 
 ``--folds K`` adds the figure that holds on sites never seen: news and web pages are
 split into K folds by site, the line model is fitted on K-1 of them with ``cleaner
-train``'s code and the rules run with it on the fold left out. The sites set is never
-fitted on, so its figure is out of fold as it stands.
+train``'s code (on the plain pages, and its Markdown weights on the benchdata's
+Markdown renderings of them, as the shipped model is) and the rules run with it on the
+fold left out; with ``--markdown`` the Markdown pages of that fold are cleaned with it
+too. The sites set is never fitted on, so its figure is out of fold as it stands.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -282,36 +284,70 @@ def run(
     return results
 
 
-def out_of_fold(news: list[dict[str, Any]], web: list[dict[str, Any]], k: int) -> dict[str, Score]:
-    """The default rules with the line model fitted on the other folds, per fold by site."""
+def out_of_fold(
+    news: list[dict[str, Any]],
+    web: list[dict[str, Any]],
+    k: int,
+    train_md: Sequence[Path] = (),
+    eval_md: list[dict[str, Any]] | None = None,
+) -> dict[str, dict[str, Score]]:
+    """The default rules with the line model fitted on the other folds, per fold by site:
+    fitted as the shipped one is, on the plain pages, and its Markdown weights on the
+    files ``train_md`` (their Markdown renderings, labelled by id); scored on the plain
+    pages, and on ``eval_md`` (Markdown renderings, not necessarily of the same
+    renderer) when given."""
     from copy import copy
 
     from cleaner.engine import Engine
     from cleaner.kinds.model import ModelRule
-    from cleaner.training import fit, folds, prepare
+    from cleaner.markdown import run as run_markdown
+    from cleaner.training import fit, folds, markdown_rows, prepare, site_of
 
     shipped = next(r for r in _cleaner_engine().rules if isinstance(r, ModelRule))
     rules = [r for r in _cleaner_engine().rules if not r.late]
     rows = news + web
-    pages = prepare(rows, rules)
-    fold = folds([p.site for p in pages], k)
+    fold = folds([site_of(r) for r in rows], k)
+    fold_of = {r["id"]: f for r, f in zip(rows, fold, strict=True)}
+    plain = [(p, fold_of[p.row["id"]]) for p in prepare(rows, rules)]
+    md_rows = [r for r in markdown_rows(train_md, rows) if r["id"] in fold_of]
+    md_pages = [(p, fold_of[p.row["id"]]) for p in prepare(md_rows, rules)]
+    evaluated = [(r, fold_of[r["id"]]) for r in eval_md or [] if r["id"] in fold_of]
     outputs = [""] * len(rows)
+    md_outputs = [""] * len(evaluated)
     for f in range(k):
         rule = copy(shipped)  # its settings, with weights fitted on the other folds
-        rule.model = fit([p for p, g in zip(pages, fold, strict=True) if g != f])
+        rule.model = fit([p for p, g in plain if g != f])
         rule.model.threshold = shipped.model.threshold
+        rule.markdown = None
+        if md_pages:
+            rule.markdown = fit([p for p, g in md_pages if g != f])
+            rule.markdown.threshold = shipped.model.threshold
         engine = Engine([*rules, rule])
         for j, row in enumerate(rows):
             if fold[j] == f:
                 outputs[j] = engine.run(row["text"], row.get("url")).text
-    n = len(news)
+        for j, (row, g) in enumerate(evaluated):
+            if g == f:
+                md_outputs[j] = run_markdown(engine, row["text"], row.get("url")).text
+    results = {"text": _scores(news, web, dict(zip([r["id"] for r in rows], outputs, strict=True)))}
+    if eval_md is not None:
+        md = {r["id"]: markdown_text(o) for (r, _), o in zip(evaluated, md_outputs, strict=True)}
+        results["markdown"] = _scores(news, web, md)
+    return results
+
+
+def _scores(
+    news: list[dict[str, Any]], web: list[dict[str, Any]], outputs: dict[str, str]
+) -> dict[str, Score]:
+    """News and web scores of ``outputs`` (by page id; pages without one are skipped)."""
     return {
         "news": _news_score(
-            [shingle_counts(r["gold"], o) for r, o in zip(news, outputs[:n], strict=True)]
+            [shingle_counts(r["gold"], outputs[r["id"]]) for r in news if r["id"] in outputs]
         ),
         "web": score_web(
-            segment_counts(o, r["with"], r["without"])
-            for r, o in zip(web, outputs[n:], strict=True)
+            segment_counts(outputs[r["id"]], r["with"], r["without"])
+            for r in web
+            if r["id"] in outputs
         ),
     }
 
@@ -446,17 +482,21 @@ def main(argv: list[str] | None = None) -> int:
     web = load_web(args.data, args.limit, html=need_html)
     sites = load_sites(args.data, args.limit)
     results = run(systems, news, web, args.jobs, sites)
-    if args.folds:
-        results[f"cleaner, out of fold ({args.folds} folds by site)"] = out_of_fold(
-            news, web, args.folds
-        )
+    # the shipped line model is fitted on these Markdown renderings too
+    fitted_md = [args.data / "news-dev-md.jsonl.gz", args.data / "web-dev-md.jsonl.gz"]
+    md_rows = None
     if args.markdown is not None:
-        news_md, web_md = args.markdown or [
-            args.data / "news-dev-md.jsonl.gz",
-            args.data / "web-dev-md.jsonl.gz",
-        ]
+        news_md, web_md = args.markdown or fitted_md
         md_news = list(read_jsonl(news_md, args.limit))
         md_web = list(read_jsonl(web_md, args.limit))
+        md_rows = md_news + md_web
+    if args.folds:
+        oof = out_of_fold(news, web, args.folds, [p for p in fitted_md if p.exists()], md_rows)
+        label = f"out of fold ({args.folds} folds by site)"
+        results[f"cleaner, {label}"] = oof["text"]
+        if "markdown" in oof:
+            results[f"cleaner `--format markdown`, {label}"] = oof["markdown"]
+    if md_rows is not None:
         results.update(markdown_scores(news, web, md_news, md_web))
     print(
         f"dev half: {len(news)} news pages, {len(web)} web pages, {len(sites)} sites pages; "

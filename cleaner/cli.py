@@ -383,19 +383,36 @@ def train(
     ),
     no_default_rules: bool = typer.Option(False, "--no-default-rules"),
     rule_id: str = typer.Option("line-model", "--id", help="The id of the written rule."),
+    markdown: list[Path] = typer.Option(
+        None,
+        "--markdown",
+        help="JSONL of Markdown renderings of the pages, labelled by the row with the same id.",
+    ),
 ) -> None:
     """Fit the line model on labelled pages and write it as a rule file (refitting one
     that exists keeps its keys other than the weights)."""
     from cleaner.textio import write_atomic
-    from cleaner.training import existing_rule, fit, prepare, read_rows, rule_file
+    from cleaner.training import (
+        existing_rule,
+        fit,
+        fitted_on,
+        markdown_rows,
+        prepare,
+        read_rows,
+        rule_file,
+    )
 
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
-    pages = prepare(read_rows(labelled), engine.rules)
+    rows = list(read_rows(labelled))
+    pages = prepare(rows, engine.rules)
     model = fit(pages)
-    lines = sum(sum(label >= 0 for label in p.labels) for p in pages)
-    names = ", ".join(p.name for p in labelled)
-    trained = f"fitted on {len(pages)} pages ({lines} labelled lines) of {names}"
-    text = rule_file(model, trained, rule_id, existing_rule(output))
+    trained = f"fitted on {fitted_on(pages, labelled)}"
+    md_model = None
+    if markdown:
+        md_pages = prepare(markdown_rows(markdown, rows), engine.rules)
+        md_model = fit(md_pages)
+        trained += f"; Markdown weights on {fitted_on(md_pages, markdown)}"
+    text = rule_file(model, trained, rule_id, existing_rule(output), md_model)
     write_atomic(output, text)
     print(f"{output}: {trained}", file=sys.stderr)
 

@@ -110,16 +110,26 @@ class Engine:
         return self._selected[key]
 
     def run(
-        self, text: str, url: str | None = None, *, late: bool = True, html: bool = False
+        self,
+        text: str,
+        url: str | None = None,
+        *,
+        late: bool = True,
+        html: bool = False,
+        layout: Sequence[Sequence[float]] | None = None,
     ) -> Outcome:
         """Clean one page. ``late=False`` skips the late stage (the content detector):
         text an HTML extractor already cut down to the article gains nothing from it.
-        ``html`` says the text was extracted from HTML: rules scoped to that run too."""
+        ``html`` says the text was extracted from HTML: rules scoped to that run too.
+        ``layout`` holds what the page's markup said of each line (``cleaner.markdown``),
+        for the line model."""
         texts, endings = split(text)
         early, late_rules = self.select(url, text, html)
         if not late:
             late_rules = []
-        state = _State(texts, Memo(self.table))
+        memo = Memo(self.table)
+        memo.layout = layout
+        state = _State(texts, memo)
         # A stage changes nothing on a page it has already left unchanged: rules read
         # only the page, so a stage runs again only once the page has changed since.
         ran_at = {0: -1, 1: -1}  # edits count when each stage last ran

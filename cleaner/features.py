@@ -155,11 +155,27 @@ PLACE = (
     "stamp_line",
     "log_stamps_above",
     "log_stamps_below",
+    "past_edge",
+    "before_edge",
+)
+#: what the page's markup says of the line (Markdown: ``cleaner.markdown.layout``); all
+#: zero on plain text
+MARKUP = (
+    "markup",
+    "link_share",
+    "all_links",
+    "link_item",
+    "heading_major",
+    "heading_minor",
+    "list_item",
+    "table_row",
+    "window_links_3",
 )
 NAMES: tuple[str, ...] = (
     *OWN,
     *(f"{name}@{o:+d}" for o in OFFSETS for name in NEIGHBOUR),
     *PLACE,
+    *MARKUP,
 )
 
 
@@ -172,6 +188,9 @@ class PageLines:
     blank: Sequence[bool]
     removed_above: Sequence[int]  # per line: input lines removed right above it
     edge_above: Sequence[bool]  # per line: a boundary rule's removal among them
+    #: per line, what the markup said of it (link share, heading level, list item,
+    #: table row: ``cleaner.markdown.Layout``); None for plain text
+    layout: Sequence[Sequence[float]] | None = None
 
     def shown(self) -> list[int]:
         return [i for i, b in enumerate(self.blank) if not b]
@@ -320,7 +339,30 @@ def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int],
         rows.append(row)
         prose.append(is_prose)
     own = np.asarray(rows, dtype=float)
-    return shown, np.hstack([own, _neighbours(own), _place(own, prose)])
+    markup = _markup(
+        [page.layout[i] for i in shown] if page.layout is not None else None, n=len(shown)
+    )
+    return shown, np.hstack([own, _neighbours(own), _place(own, prose), markup])
+
+
+def _markup(layout: Sequence[Sequence[float]] | None, n: int) -> np.ndarray:
+    """The ``MARKUP`` columns: zeros on plain text."""
+    if layout is None:
+        return np.zeros((n, len(MARKUP)))
+    share, level, listed, table = np.asarray(layout, dtype=float).reshape(n, 4).T
+    return np.column_stack(
+        [
+            np.ones(n),
+            share,
+            share >= 0.9,
+            listed * (share >= 0.5),
+            (level >= 1) & (level <= 2),
+            level >= 3,
+            listed,
+            table,
+            _window_mean(share, 3),
+        ]
+    ).astype(float)
 
 
 def _neighbours(own: np.ndarray) -> np.ndarray:
@@ -427,6 +469,10 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
     stamps_above = np.cumsum(stamp) - stamp
     stamps_below = stamp.sum() - stamps_above - stamp
     typical = float(np.median(words[p > 0])) if len(hits) else 10.0
+    # a boundary rule's removal (a rights notice) stands where the article ends
+    edge = own[:, col("edge_above")]
+    past_edge = np.cumsum(edge) > 0
+    before_edge = np.cumsum(edge[::-1])[::-1] - edge + own[:, col("edge_below")] > 0
     return np.column_stack(
         [
             idx == 0,
@@ -464,19 +510,27 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
             stamp,
             np.log1p(stamps_above),
             np.log1p(stamps_below),
+            past_edge,
+            before_edge,
         ]
     ).astype(float)
 
 
 def page_lines(
-    texts: Sequence[str], blank: Sequence[bool], origin: Sequence[int], edges: frozenset[int]
+    texts: Sequence[str],
+    blank: Sequence[bool],
+    origin: Sequence[int],
+    edges: frozenset[int],
+    layout: Sequence[Sequence[float]] | None = None,
 ) -> PageLines:
     """``PageLines`` of a rule's page: ``origin`` maps its lines to input lines, so the
-    input lines missing between two of them are those other rules removed."""
+    input lines missing between two of them are those other rules removed; ``layout``
+    is the markup's word on each input line."""
     removed, edge = [], []
     previous = -1
     for i in origin:
         removed.append(i - previous - 1)
         edge.append(any(previous < e < i for e in edges) if edges else False)
         previous = i
-    return PageLines(texts, blank, removed, edge)
+    mapped = [layout[i] for i in origin] if layout is not None else None
+    return PageLines(texts, blank, removed, edge, mapped)

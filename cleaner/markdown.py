@@ -62,6 +62,14 @@ class View:
     protected: set[int]
     underlines: set[int]  # setext underlines: they go with the line above
     figures: set[int]  # images with no alt text, thematic breaks: go with their neighbours
+    layout: list[Layout]  # what the Markdown says of each line (see ``layout``)
+
+
+#: what a Markdown line's marks say of it, for the line model (``cleaner.features``): the
+#: share of its text that is link text, its heading level (0: not a heading), whether it
+#: is a list item, whether it is a table row
+Layout = tuple[float, int, bool, bool]
+NO_LAYOUT: Layout = (0.0, 0, False, False)
 
 
 #: the ids that name the Markdown reader's own removals in --explain and --stats
@@ -92,10 +100,30 @@ def visible(line: str) -> str:
     return text
 
 
-def inline(text: str, image: str | None = None) -> str:
+def layout(line: str) -> Layout:
+    """What the marks of one Markdown line (not in a code block or a table) say: how
+    much of what it shows is link text (a menu entry, a teaser, a share icon's label),
+    its heading level, and whether it is a list item."""
+    rest, listed = line, False
+    while m := (_QUOTE.match(rest) or _LIST.match(rest)):
+        listed = listed or m.re is _LIST
+        rest = rest[m.end() :]
+    level = 0
+    m = _HEADING.match(rest)
+    if m:
+        level = rest[: m.end()].count("#")
+        rest = rest[m.end() :]
+    shown = len(inline(rest).strip())
+    if not shown:
+        return (0.0, level, listed, False)
+    besides = len(inline(rest, links=False).strip())
+    return (max(0.0, 1 - besides / shown), level, listed, False)
+
+
+def inline(text: str, image: str | None = None, links: bool = True) -> str:
     """``text`` with links read as their text, images as their alt text (or ``image``,
     when given), code spans as their code, backslash escapes resolved and emphasis marks
-    left out."""
+    left out. ``links=False`` leaves links and images out: what the line says besides."""
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -122,7 +150,8 @@ def inline(text: str, image: str | None = None) -> str:
                 i = start + 1
             else:
                 label, i = link
-                out.append(image if image is not None and c == "!" else inline(label, image))
+                if links:
+                    out.append(image if image is not None and c == "!" else inline(label, image))
         elif c in "*_~":
             j = _run_end(text, i, c)
             before = text[i - 1] if i else " "
@@ -230,10 +259,14 @@ def _destination(text: str, j: int) -> int:
     return -1
 
 
-def _cells(line: str) -> str:
-    """A table row's visible text: its cells, read as text, one space apart."""
-    cells = re.split(r"(?<!\\)\|", line)
-    return " ".join(t for t in (inline(c).strip() for c in cells) if t)
+_CELL = re.compile(r"(?<!\\)\|")
+
+
+def _cells(line: str, links: bool = True) -> str:
+    """A table row's visible text: its cells, read as text, one space apart
+    (``links=False``: without their links)."""
+    cells = _CELL.split(line)
+    return " ".join(t for t in (inline(c, links=links).strip() for c in cells) if t)
 
 
 def front_matter(texts: list[str]) -> int:
@@ -249,6 +282,7 @@ def front_matter(texts: list[str]) -> int:
 def read(texts: list[str]) -> View:
     """The visible text of every line of a Markdown page (split into ``texts``)."""
     out = [""] * len(texts)
+    marks = [NO_LAYOUT] * len(texts)
     protected = set(range(front_matter(texts)))
     underlines: set[int] = set()
     figures: set[int] = set()
@@ -274,9 +308,11 @@ def read(texts: list[str]) -> View:
             table = True  # the row above is the table's header
             if k and "|" in texts[k - 1] and k - 1 not in protected:
                 out[k - 1] = _cells(texts[k - 1])
+                marks[k - 1] = _row_layout(texts[k - 1])
             continue
         if table and "|" in line and line.strip():
             out[k] = _cells(line)
+            marks[k] = _row_layout(line)
             continue
         table = False
         if k and _SETEXT.match(line) and not is_blank(texts[k - 1]) and out[k - 1]:
@@ -286,9 +322,21 @@ def read(texts: list[str]) -> View:
             protected.add(k)
             continue
         out[k] = visible(line)
-        if not out[k] and (_BREAK.match(line) or _only_images(line)):
+        if out[k]:
+            marks[k] = layout(line)
+        elif _BREAK.match(line) or _only_images(line):
             figures.add(k)
-    return View(out, protected, underlines, figures)
+    for k in underlines:  # a setext underline makes the line above a heading
+        marks[k - 1] = (marks[k - 1][0], 1 if texts[k].strip()[0] == "=" else 2, *marks[k - 1][2:])
+    return View(out, protected, underlines, figures, marks)
+
+
+def _row_layout(line: str) -> Layout:
+    """A table row's layout: its link share over all its cells."""
+    shown = len(_cells(line))
+    besides = len(_cells(line, links=False))
+    share = max(0.0, 1 - besides / shown) if shown else 0.0
+    return (share, 0, False, True)
 
 
 def _only_images(line: str) -> bool:
@@ -302,6 +350,14 @@ def _only_images(line: str) -> bool:
     return _IMAGE in marks and not marks.replace(_IMAGE, "").strip()
 
 
+def engine_input(view: View) -> tuple[list[int], str, list[Layout]]:
+    """What the engine reads of a Markdown page: the lines that show text (their indices),
+    their visible text as one page, and their layout."""
+    shown = [k for k, v in enumerate(view.visible) if v.strip()]
+    page = "".join(view.visible[k] + "\n" for k in shown)
+    return shown, page, [view.layout[k] for k in shown]
+
+
 def run(engine: Engine, text: str, url: str | None = None) -> Outcome:
     """Clean one Markdown page: the engine decides on the visible text of every line
     that shows some, and the kept lines come out as they were written.
@@ -313,9 +369,8 @@ def run(engine: Engine, text: str, url: str | None = None) -> Outcome:
     and gained 0.005 on web pages)."""
     texts, endings = split(text)
     view = read(texts)
-    shown = [k for k, v in enumerate(view.visible) if v.strip()]
-    page = "".join(view.visible[k] + "\n" for k in shown)
-    outcome = engine.run(page, url)
+    shown, page, marks = engine_input(view)
+    outcome = engine.run(page, url, layout=marks)
     decisions = [LineDecision(k + 1, raw) for k, raw in enumerate(texts)]
     current = list(texts)
     for k, d in zip(shown, outcome.decisions, strict=True):

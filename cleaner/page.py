@@ -177,6 +177,8 @@ class Memo:
         #: id(matcher) -> text -> the matcher's first span in that text, or None
         self.found: dict[int, dict[str, Span | None]] = {}
         self._stores: dict[str, dict[Any, Any]] = {}
+        #: per original line, what the page's markup said of it (``cleaner.markdown``)
+        self.layout: Sequence[Sequence[float]] | None = None
 
     def store(self, name: str) -> dict[Any, Any]:
         """A dict kept for the run under ``name``: a rule kind's own per-text cache."""

@@ -24,11 +24,13 @@ from typing import Any
 import numpy as np
 import yaml
 
+from cleaner.document import split
 from cleaner.engine import Engine
 from cleaner.errors import CleanerError
 from cleaner.features import PageLines, page_features, page_lines
 from cleaner.labels import has_labels, line_labels
 from cleaner.linemodel import LineModel
+from cleaner.markdown import engine_input, read
 from cleaner.rule import Page, Removal, Rule, host_of
 
 
@@ -54,7 +56,9 @@ class _Recorder(Rule):
 
     def apply(self, page: Page) -> Iterator[Removal]:
         if self.seen is None:
-            self.seen = page_lines(list(page.texts), list(page.blank), page.origin, page.edges)
+            self.seen = page_lines(
+                list(page.texts), list(page.blank), page.origin, page.edges, page.memo.layout
+            )
         return iter(())
 
 
@@ -72,6 +76,37 @@ def site_of(row: dict[str, Any]) -> str:
 
 def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
     """Labelled rows of JSONL files (``.jsonl`` or ``.jsonl.gz``)."""
+    for path, number, row in _rows(paths):
+        if not has_labels(row):
+            raise TrainingError(
+                f"{path}:{number}: a row needs 'gold' (a string) or 'with' "
+                "and 'without' (lists of strings)"
+            )
+        yield row
+
+
+def markdown_rows(
+    paths: Iterable[Path], labelled: Sequence[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """Markdown renderings of labelled pages (JSONL rows with ``text``), each marked
+    ``markdown``: a row's own ``gold`` or ``with``/``without`` label it, or else those
+    of the labelled row with the same ``id`` (the plain-text rendering of the page)."""
+    by_id = {row["id"]: row for row in labelled if "id" in row}
+    for path, number, row in _rows(paths):
+        if not has_labels(row):
+            plain = by_id.get(row.get("id"))
+            if plain is None:
+                raise TrainingError(
+                    f"{path}:{number}: a Markdown row needs labels of its own or the 'id' "
+                    "of a labelled row"
+                )
+            labels = {k: plain[k] for k in ("gold", "with", "without", "url", "site") if k in plain}
+            row = {**labels, **{k: v for k, v in row.items() if v is not None}}
+        yield {**row, "markdown": True}
+
+
+def _rows(paths: Iterable[Path]) -> Iterator[tuple[Path, int, dict[str, Any]]]:
+    """Each JSONL row with a ``text`` string, with its file and line number."""
     for path in paths:
         opener = gzip.open if path.name.endswith(".gz") else open
         try:
@@ -85,25 +120,25 @@ def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
                         raise TrainingError(f"{path}:{number}: not JSON ({exc.msg})") from None
                     if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                         raise TrainingError(f"{path}:{number}: a row needs a 'text' string")
-                    if not has_labels(row):
-                        raise TrainingError(
-                            f"{path}:{number}: a row needs 'gold' (a string) or 'with' "
-                            "and 'without' (lists of strings)"
-                        )
-                    yield row
+                    yield path, number, row
         except (OSError, UnicodeDecodeError, EOFError) as exc:
             raise TrainingError(f"{path}: cannot read ({exc})") from None
 
 
 def prepare(rows: Iterable[dict[str, Any]], rules: Sequence[Rule]) -> list[LabelledPage]:
     """Measure and label every row's page as the model sees it after ``rules`` (the
-    early ones: late rules are left out)."""
+    early ones: late rules are left out). A row marked ``markdown`` is read as
+    ``clean --format markdown`` reads it."""
     recorder = _Recorder(id="recorder")
     engine = Engine([r for r in rules if not r.late] + [recorder])
     out = []
     for row in rows:
         recorder.seen = None
-        engine.run(row["text"], row.get("url"))
+        if row.get("markdown"):
+            _, page, layout = engine_input(read(split(row["text"])[0]))
+            engine.run(page, row.get("url"), layout=layout)
+        else:
+            engine.run(row["text"], row.get("url"))
         seen = recorder.seen or PageLines([], [], [], [])
         shown, x = page_features(seen)
         labels = line_labels([seen.texts[i] for i in shown], row)
@@ -118,6 +153,13 @@ def fit(pages: Sequence[LabelledPage], model: LineModel | None = None) -> LineMo
     if not used:
         raise TrainingError("no labelled line to learn from")
     return model.fit([p.features for p in used], [p.labels for p in used])
+
+
+def fitted_on(pages: Sequence[LabelledPage], paths: Sequence[Path]) -> str:
+    """What a fit was made on, for the rule file: pages, labelled lines and files."""
+    lines = sum(sum(label >= 0 for label in p.labels) for p in pages)
+    names = ", ".join(p.name for p in paths)
+    return f"{len(pages)} pages ({lines} labelled lines) of {names}"
 
 
 def folds(sites: Sequence[str], k: int = 5) -> list[int]:
@@ -137,11 +179,16 @@ def folds(sites: Sequence[str], k: int = 5) -> list[int]:
 
 
 def rule_file(
-    model: LineModel, trained: str, rule_id: str = "line-model", base: dict[str, Any] | None = None
+    model: LineModel,
+    trained: str,
+    rule_id: str = "line-model",
+    base: dict[str, Any] | None = None,
+    markdown: LineModel | None = None,
 ) -> str:
-    """The YAML rule file that holds ``model``. ``base``, a rule of kind ``model`` read
-    from the file being refitted, gives every key that is not a weight (description,
-    ``headline``, ``trailer``, ``threshold``): a refit changes only what was fitted."""
+    """The YAML rule file that holds ``model`` (and ``markdown``, the weights for
+    Markdown pages, when fitted). ``base``, a rule of kind ``model`` read from the file
+    being refitted, gives every key that is not a weight (description, ``headline``,
+    ``trailer``, ``threshold``): a refit changes only what was fitted."""
     rule: dict[str, Any] = {
         "id": rule_id,
         "kind": "model",
@@ -152,9 +199,12 @@ def rule_file(
         ),
     }
     fitted = {"trained": trained, **model.to_spec()}
+    if markdown is not None:
+        fitted["markdown"] = {k: v for k, v in markdown.to_spec().items() if k != "threshold"}
     if base and "threshold" in base:  # a setting of the rule, not a fitted weight
         del fitted["threshold"]
-    rule.update({k: v for k, v in (base or {}).items() if k not in fitted and k != "id"})
+    unfitted = ("id", "markdown")  # a refit without Markdown pages drops their weights
+    rule.update({k: v for k, v in (base or {}).items() if k not in fitted and k not in unfitted})
     rule.update(fitted)
     header = (
         "# Written by `cleaner train`; refit it rather than editing the weights by hand.\n"

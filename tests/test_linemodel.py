@@ -13,7 +13,7 @@ import yaml
 import cleaner
 from cleaner.engine import Engine
 from cleaner.errors import RuleError
-from cleaner.features import NAMES, PageLines, page_features
+from cleaner.features import MARKUP, NAMES, PageLines, page_features
 from cleaner.kinds.model import ModelRule
 from cleaner.labels import ARTICLE, CHROME, UNKNOWN, line_labels
 from cleaner.linemodel import CONTEXT, LineModel
@@ -84,6 +84,31 @@ def test_features_see_lines_the_rules_removed() -> None:
     _, x = page_features(page)
     assert x[1, NAMES.index("removed_above")] == pytest.approx(np.log1p(3))
     assert x[0, NAMES.index("edge_below")] == 1
+
+
+def test_features_place_lines_before_and_past_a_boundary_removal() -> None:
+    lines = ["First line of text here.", "Second line of text here.", "Third line here."]
+    page = PageLines(lines, [False] * 3, [0, 1, 0], [False, True, False])
+    _, x = page_features(page)
+    assert x[:, NAMES.index("before_edge")].tolist() == [1, 0, 0]
+    assert x[:, NAMES.index("past_edge")].tolist() == [0, 1, 1]
+
+
+def test_markup_features_read_the_layout_and_are_zero_on_plain_text() -> None:
+    lines = ["Home", "A headline over the story", "The story goes on in a sentence."]
+    plain = PageLines(lines, [False] * 3, [0] * 3, [False] * 3)
+    layout = [(1.0, 0, True, False), (0.0, 2, False, False), (0.25, 0, False, False)]
+    marked = PageLines(lines, [False] * 3, [0] * 3, [False] * 3, layout)
+    columns = [NAMES.index(n) for n in MARKUP]
+    assert not page_features(plain)[1][:, columns].any()
+    _, x = page_features(marked)
+    assert x[:, NAMES.index("markup")].tolist() == [1, 1, 1]
+    assert x[:, NAMES.index("link_item")].tolist() == [1, 0, 0]
+    assert x[:, NAMES.index("heading_major")].tolist() == [0, 1, 0]
+    assert x[2, NAMES.index("link_share")] == 0.25
+    # the same lines weigh the same in every other column
+    others = [k for k in range(len(NAMES)) if k not in columns]
+    assert np.array_equal(x[:, others], page_features(plain)[1][:, others])
 
 
 # --- fitting --------------------------------------------------------------------------
@@ -162,6 +187,38 @@ def test_weight_that_is_not_a_number_is_a_rule_error(tmp_path: Path) -> None:
         load_rules([path])
 
 
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("heavy", "'markdown' must hold 'stage1' and 'stage2' weights"),
+        ({"stage1": {"no_such": 1.0}, "stage2": {}}, "unknown feature 'no_such'"),
+    ],
+)
+def test_bad_markdown_weights_are_a_rule_error(tmp_path: Path, markdown, message: str) -> None:
+    path = _rule_file(tmp_path, {"stage1": {}, "stage2": {}, "markdown": markdown})
+    with pytest.raises(RuleError, match=message):
+        load_rules([path])
+
+
+def test_markdown_pages_are_read_with_the_markdown_weights() -> None:
+    from copy import copy
+
+    from cleaner.markdown import run as run_markdown
+
+    rules = load_rules([default_rules_dir()])
+    shipped = next(r for r in rules if isinstance(r, ModelRule))
+    keep_all = LineModel.from_spec({"stage1": {}, "stage2": {"bias": 40.0}})
+    rule = copy(shipped)
+    rule.markdown = keep_all
+    engine = Engine([rule if r is shipped else r for r in rules])
+    menu = [f"* [{m}](/{m.lower()})" for m in MENU]
+    page = "\n".join([*menu, "", *ARTICLE_LINES]) + "\n"
+    assert "* [Culture](/culture)" in run_markdown(engine, page).text  # they keep every line
+    assert "[Culture]" not in run_markdown(cleaner.engine(), page).text
+    plain = "\n".join([*MENU, *ARTICLE_LINES]) + "\n"
+    assert engine.run(plain).text == cleaner.engine().run(plain).text  # text: the others
+
+
 # --- cleaner train --------------------------------------------------------------------
 
 
@@ -172,7 +229,7 @@ def _labelled(tmp_path: Path, n: int = 10) -> Path:
         for k in range(n):
             menu = list(rng.choice(MENU, size=5, replace=False))
             text = "\n".join([*menu, *ARTICLE_LINES, *FOOTER])
-            row = {"url": f"https://site{k % 4}.example/{k}", "text": text}
+            row = {"id": str(k), "url": f"https://site{k % 4}.example/{k}", "text": text}
             row["gold"] = "\n".join(ARTICLE_LINES)
             fh.write(json.dumps(row) + "\n")
     return path
@@ -205,6 +262,44 @@ def test_refit_keeps_the_rule_settings_that_are_not_weights(tmp_path: Path, monk
     assert again["headline"] is False and again["trailer"] == {"phrases": ["Reporting by Ann"]}
 
 
+def test_markdown_rows_take_the_labels_of_the_plain_row_with_their_id(tmp_path: Path) -> None:
+    from cleaner.training import TrainingError, markdown_rows
+
+    plain = [{"id": "a", "url": "https://example.com/a", "text": "x", "gold": "The story."}]
+    md = tmp_path / "md.jsonl"
+    md.write_text(json.dumps({"id": "a", "text": "# The story."}) + "\n")
+    (row,) = markdown_rows([md], plain)
+    assert row["markdown"] and row["gold"] == "The story." and row["text"] == "# The story."
+    assert row["url"] == "https://example.com/a"
+    md.write_text(json.dumps({"id": "b", "text": "# Other"}) + "\n")
+    with pytest.raises(TrainingError, match=r"md.jsonl:1: .*'id' of a labelled row"):
+        list(markdown_rows([md], plain))
+
+
+def test_train_reads_markdown_renderings_as_markdown(tmp_path: Path, monkeypatch) -> None:
+    data = _labelled(tmp_path)
+    md = tmp_path / "md.jsonl"
+    with gzip.open(data, "rt", encoding="utf-8") as fh, md.open("w") as out:
+        for line in fh:
+            row = json.loads(line)
+            menu = [f"* [{t}](/{t.lower()})" for t in row["text"].splitlines()[:5]]
+            text = "\n".join([*menu, "", *ARTICLE_LINES, "", *FOOTER])
+            out.write(json.dumps({"id": row["id"], "text": text}) + "\n")
+    out = tmp_path / "model.yaml"
+    args = ["train", str(data), "--markdown", str(md), "-o", str(out), "--no-default-rules"]
+    result = run_main(args, monkeypatch)
+    assert result.code == 0, result.err
+    assert "fitted on 10 pages" in result.err and "Markdown weights on 10 pages" in result.err
+    rule = yaml.safe_load(out.read_text())["rules"][0]
+    assert rule["markdown"]["stage1"]["link_share"] != 0
+    assert rule["stage1"]["link_share"] == 0  # plain text has no links to count
+    # a refit without Markdown pages leaves no stale Markdown weights behind
+    assert (
+        run_main(["train", str(data), "-o", str(out), "--no-default-rules"], monkeypatch).code == 0
+    )
+    assert "markdown" not in yaml.safe_load(out.read_text())["rules"][0]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -226,21 +321,25 @@ def test_bad_labelled_input_is_one_line_and_exit_2(
 
 
 def test_shipped_weights_refit_from_the_dev_data_to_the_same_decisions() -> None:
-    """``cleaner train`` on news-dev and web-dev gives the shipped rule's decisions."""
+    """``cleaner train`` on news-dev and web-dev, with their Markdown renderings for the
+    Markdown weights, gives the shipped rule's decisions on every one of those pages."""
     data = shared_or_skip("benchdata")
-    from cleaner.training import fit, read_rows
+    from cleaner.training import fit, markdown_rows, read_rows
 
     shipped_path = default_rules_dir() / "generic" / "line-model.yaml"
     rules = load_rules([default_rules_dir()])
     shipped = next(r for r in rules if isinstance(r, ModelRule))
     assert shipped.path.endswith("line-model.yaml") and Path(shipped.path) == shipped_path
-    paths = [data / "news-dev.jsonl.gz", data / "web-dev.jsonl.gz"]
-    pages = prepare(read_rows(paths), rules)
-    refit = LineModel.from_spec(fit(pages).to_spec())
-    assert shipped.model is not None
-    differ = [
-        page.row.get("url")
-        for page in pages
-        if not np.array_equal(refit.keep(page.features), shipped.model.keep(page.features))
-    ]
-    assert not differ, f"{len(differ)} pages decided differently, first {differ[:3]}"
+    assert shipped.model is not None and shipped.markdown is not None
+    rows = list(read_rows([data / "news-dev.jsonl.gz", data / "web-dev.jsonl.gz"]))
+    md = [data / "news-dev-md.jsonl.gz", data / "web-dev-md.jsonl.gz"]
+    md_pages = prepare(markdown_rows(md, rows), rules)
+    assert len(md_pages) == len(rows)
+    for pages, model in ((prepare(rows, rules), shipped.model), (md_pages, shipped.markdown)):
+        refit = LineModel.from_spec(fit(pages).to_spec())
+        differ = [
+            page.row.get("url")
+            for page in pages
+            if not np.array_equal(refit.keep(page.features), model.keep(page.features))
+        ]
+        assert not differ, f"{len(differ)} pages decided differently, first {differ[:3]}"

@@ -99,6 +99,29 @@ def test_setext_underline_and_images() -> None:
     assert view.visible[5] == ""
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("* [Home](/)", (1.0, 0, True, False)),
+        ("## The storm and after", (0.0, 2, False, False)),
+        ("### [Read more](/more)", (1.0, 3, False, False)),
+        ("> 1. Plain words in a list", (0.0, 0, True, False)),
+        ("Half [link](x) text", (1 - len("Half  text") / len("Half link text"), 0, False, False)),
+        ("![A pier at dawn](pier.jpg)", (1.0, 0, False, False)),
+    ],
+)
+def test_layout_says_link_share_heading_level_and_list(line: str, expected: tuple) -> None:
+    assert markdown.layout(line) == pytest.approx(expected)
+
+
+def test_read_gives_tables_and_setext_headings_their_layout() -> None:
+    view = read(["Title", "-----", "", "| [Ann](/a) | [Bo](/b) |", "|---|---|", "| 1 | 2 |"])
+    assert view.layout[0][1] == 2  # a "---" underline: a second-level heading
+    assert view.layout[3] == (1.0, 0, False, True)
+    assert view.layout[5] == (0.0, 0, False, True)
+    assert view.layout[2] == markdown.NO_LAYOUT
+
+
 MENU = ["* [Home](/)", "* [News](/news)", "* [Sport](/sport)", "* [Weather](/weather)"]
 ARTICLE = [
     "# Harbour town votes to rebuild its storm-damaged pier",

@@ -13,13 +13,16 @@ unsure, keep the line: the model was fitted for F1, the growth is for recall.
 
 The weights are data in the rule: ``stage1`` and ``stage2`` map feature names to
 weights in raw feature units. ``cleaner train`` fits them from labelled pages and
-writes the whole rule.
+writes the whole rule. A Markdown page (``--format markdown``) is read with the weights
+under ``markdown:`` when the rule has them, fitted on Markdown pages, where the markup
+measures (link text share, heading level, list items) count; else with the others.
 
     - id: line-model
       kind: model
       threshold: 0.55
       stage1: {log_words: 0.8, ends_sentence: 1.2, ..., bias: -2.1}
       stage2: {...}
+      markdown: {stage1: {...}, stage2: {...}}
 """
 
 from __future__ import annotations
@@ -40,9 +43,12 @@ class ModelRule(Rule):
     kind = "model"
     needs_match = False
     late = True
-    params = frozenset({"threshold", "stage1", "stage2", "trained", "headline", "trailer"})
+    params = frozenset(
+        {"threshold", "stage1", "stage2", "markdown", "trained", "headline", "trailer"}
+    )
 
     model: LineModel | None = None
+    markdown: LineModel | None = None  # the weights for Markdown pages, if fitted apart
     trained: str = ""  # what the weights were fitted on, as ``cleaner train`` wrote it
     headline: bool = True  # a heading right above a kept line stays
     trailer: Matcher | None = None  # a credit line right below a kept line stays
@@ -50,6 +56,11 @@ class ModelRule(Rule):
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         try:
             self.model = LineModel.from_spec(spec)
+            weights = spec.get("markdown")
+            if weights is not None:
+                if not isinstance(weights, dict):
+                    raise ValueError("'markdown' must hold 'stage1' and 'stage2' weights")
+                self.markdown = LineModel.from_spec({**weights, "threshold": self.model.threshold})
         except ValueError as exc:
             raise SpecError(str(exc)) from None
         self.trained = str(spec.get("trained", ""))
@@ -58,12 +69,14 @@ class ModelRule(Rule):
 
     def apply(self, page: Page) -> Iterator[Removal]:
         assert self.model is not None
-        lines = page_lines(page.texts, page.blank, page.origin, page.edges)
+        layout = page.memo.layout
+        lines = page_lines(page.texts, page.blank, page.origin, page.edges, layout)
         shown, x = page_features(lines, page.memo)
         if not shown:
             return
-        proba = self.model.predict_proba(x)
-        keep = self.model.keep(x, proba)
+        model = self.markdown if layout is not None and self.markdown else self.model
+        proba = model.predict_proba(x)
+        keep = model.keep(x, proba)
         if not keep.any() or not x[:, _PROSE].any():
             return  # no article found, or no paragraph to find: when unsure, keep the line
         keep = self._edges(page, shown, keep, proba >= GROW_FLOOR)

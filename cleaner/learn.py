@@ -5,7 +5,9 @@ footers, newsletter boxes and copyright lines. Counting, per site, on how many p
 each line stands finds them; no single page can. A line is learned when it stands on at
 least ``share`` of its site's pages (and on ``min_pages`` of them), unless the cleaner
 keeps it as a paragraph of prose on most of the pages it stands on: a column's standing
-sentence or a byline the article keeps is not chrome because it repeats. Lines the
+sentence or a byline the article keeps is not chrome because it repeats; nor a line that
+stands in a page's title (its first line) as well: an article's headline, listed under
+"Recent posts" on the site's other pages, is the article's own on its page. Lines the
 rules already remove on every page they stand on are left out: a pack holds only what
 it adds.
 
@@ -33,8 +35,9 @@ from cleaner.rule import host_of
 from cleaner.textio import decode, write_atomic
 from cleaner.textstats import is_prose
 
-#: one page's distinct lines: all of them, those the cleaner kept, those it kept as prose
-PageLines = tuple[list[str], list[str], list[str]]
+#: one page's distinct lines: all of them, those the cleaner kept, those it kept as
+#: prose, and those that stand in the page's title (its first line) besides
+PageLines = tuple[list[str], list[str], list[str], list[str]]
 #: pages a worker counts at a time
 BATCH = 32
 #: a site forgets its lines seen on one page only every this many pages
@@ -46,16 +49,21 @@ def page_lines(engine: Engine, text: str, url: str | None) -> PageLines:
     seen: set[str] = set()
     kept: set[str] = set()
     prose: set[str] = set()
+    title = ""
     for decision in engine.run(text, url).decisions:
         line = decision.text.strip()
         if not line:
             continue
+        if not seen:
+            title = line
         seen.add(line)
         if decision.kept:
             kept.add(line)
             if is_prose(line):
                 prose.add(line)
-    return sorted(seen), sorted(kept), sorted(prose)
+    # a headline of 3 words or more inside the title ("Headline - Site name")
+    titled = {line for line in seen if line != title and line in title and len(line.split()) >= 3}
+    return sorted(seen), sorted(kept), sorted(prose), sorted(titled)
 
 
 def _batch(docs: list[tuple[str, str, str | None]]) -> list[tuple[str, PageLines]]:
@@ -73,20 +81,22 @@ def _key(line: str) -> bytes:
 @dataclass
 class SiteCounts:
     """What one site's pages repeat: per line (by digest), the pages it stands on, the
-    pages on which the cleaner kept it, and on which it kept it as prose. A line's text
-    is kept from its second page on; every ``PRUNE_EVERY`` pages the lines seen on one
-    page only are forgotten, so memory follows the lines the site repeats, not the
-    corpus (a line forgotten and met again counts from there)."""
+    pages on which the cleaner kept it, on which it kept it as prose, and on which it
+    stood in the title. A line's text is kept from its second page on; every
+    ``PRUNE_EVERY`` pages the lines seen on one page only are forgotten, so memory
+    follows the lines the site repeats, not the corpus (a line forgotten and met again
+    counts from there)."""
 
     pages: int = 0
     seen: Counter[bytes] = field(default_factory=Counter)
     kept: Counter[bytes] = field(default_factory=Counter)
     prose: Counter[bytes] = field(default_factory=Counter)
+    titled: Counter[bytes] = field(default_factory=Counter)
     texts: dict[bytes, str] = field(default_factory=dict)
 
     def add(self, page: PageLines) -> None:
         """Count one page's lines (see ``page_lines``)."""
-        seen, kept, prose = page
+        seen, kept, prose, titled = page
         self.pages += 1
         for line in seen:
             key = _key(line)
@@ -95,6 +105,7 @@ class SiteCounts:
                 self.texts[key] = line
         self.kept.update(map(_key, kept))
         self.prose.update(map(_key, prose))
+        self.titled.update(map(_key, titled))
         if self.pages % PRUNE_EVERY == 0:
             self._prune()
 
@@ -104,6 +115,7 @@ class SiteCounts:
             del self.seen[key]
             self.kept.pop(key, None)
             self.prose.pop(key, None)
+            self.titled.pop(key, None)
 
     def learned(self, share: float, min_pages: int) -> list[tuple[str, int]]:
         """The learned lines with their page counts, most frequent first."""
@@ -111,7 +123,10 @@ class SiteCounts:
         found = [
             (self.texts[key], count)
             for key, count in self.seen.items()
-            if count >= need and self.kept[key] and 2 * self.prose[key] <= count
+            if count >= need
+            and self.kept[key]
+            and 2 * self.prose[key] <= count
+            and not self.titled[key]
         ]
         return sorted(found, key=lambda item: (-item[1], item[0]))
 
@@ -189,8 +204,8 @@ def pack(site: str, counts: SiteCounts, lines: list[tuple[str, int]], share: flo
     )
     description = (
         f"{len(lines)} lines {site} repeats on {lowest} or more of its {counts.pages} pages "
-        f"(at least {share:.0%}); a line the cleaner keeps as prose on most of its pages "
-        "is not among them."
+        f"(at least {share:.0%}); a line the cleaner keeps as prose on most of its pages, "
+        "or a headline that is a page's title, is not among them."
     )
     return (
         f"# Written by `cleaner learn` from {counts.pages} pages of {site}; edit it freely.\n"

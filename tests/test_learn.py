@@ -9,7 +9,7 @@ import pytest
 
 import cleaner
 from cleaner.engine import Engine
-from cleaner.learn import SiteCounts, documents, learn
+from cleaner.learn import SiteCounts, documents, learn, page_lines
 from cleaner.loader import load_rules
 from cleaner.selftest import check_examples
 
@@ -85,8 +85,8 @@ def test_same_corpus_gives_byte_identical_packs_whatever_the_jobs(
     assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b, strict=True))
 
 
-def _page(lines: list[str], prose: bool = False) -> tuple[list[str], list[str], list[str]]:
-    return lines, lines, lines if prose else []
+def _page(lines: list[str], prose: bool = False) -> tuple[list[str], ...]:
+    return lines, lines, lines if prose else [], []
 
 
 def test_share_and_min_pages_decide_what_is_learned() -> None:
@@ -98,6 +98,25 @@ def test_share_and_min_pages_decide_what_is_learned() -> None:
     for _ in range(8):  # kept as prose on every page it stands on: not chrome
         counts.add(_page(["Kept prose"], prose=True))
     assert [line for line, _ in counts.learned(0.1, 2)] == ["Menu", "Rare"]
+
+
+def test_a_headline_listed_on_other_pages_is_not_learned_from_them() -> None:
+    """An article's headline stands under "Recent posts" on every other page of its
+    site and in the title of its own page: on its own page it is the article's."""
+    engine = cleaner.engine()
+    recent = [f"Council backs new {t} plan after long debate" for t in ("bridge", "school")]
+
+    def learned(titled: bool) -> set[str]:
+        counts = SiteCounts()
+        for k in range(6):
+            article = _article(k)
+            title = f"{article[0]} - Harbour Gazette" if titled else "Harbour Gazette"
+            text = "\n".join([title, *article, "Recent posts", *recent])
+            counts.add(page_lines(engine, text, "https://gazette.example/"))
+        return {line for line, _ in counts.learned(0.5, 3)}
+
+    assert set(recent) <= learned(titled=False)  # kept on its own page, removed elsewhere
+    assert not set(recent) & learned(titled=True)
 
 
 def test_lines_seen_once_are_forgotten_as_pages_go(monkeypatch) -> None:

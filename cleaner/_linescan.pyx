@@ -32,9 +32,31 @@ cdef inline bint _is_word(Py_UCS4 ch):
     return ch == 95 or Py_UNICODE_ISALNUM(ch)  # 95: "_"
 
 
-def line_counts(str text, frozenset chrome):
+cdef Py_ssize_t _count(str text, int kind, void* data, str mark):
+    """Non-overlapping occurrences of ``mark`` in ``text``, left to right (``str.count``)."""
+    cdef Py_ssize_t n = len(text), m = len(mark), i = 0, j, found = 0
+    cdef int mkind
+    cdef void* mdata
+    if m == 0:
+        return n + 1
+    mkind = PyUnicode_KIND(mark)
+    mdata = PyUnicode_DATA(mark)
+    while i + m <= n:
+        j = 0
+        while j < m and PyUnicode_READ(kind, data, i + j) == PyUnicode_READ(mkind, mdata, j):
+            j += 1
+        if j == m:
+            found += 1
+            i += m
+        else:
+            i += 1
+    return found
+
+
+def line_counts(str text, frozenset chrome, tuple marks):
     """(words, capitalised words, digits, punctuation marks, words in ``chrome``, whether
-    a word is "copyright") of ``text``, in one pass over its characters."""
+    a word is "copyright", occurrences of ``marks``) of ``text``, in one pass over its
+    characters (and one per mark)."""
     cdef Py_ssize_t n = len(text), i, start = -1
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
@@ -75,7 +97,24 @@ def line_counts(str text, frozenset chrome):
             if not copyright and word == _COPYRIGHT:
                 copyright = True
         start = -1
-    return (words, capitals, digits, punct, hits, copyright)
+    cdef Py_ssize_t listed = 0
+    for mark in marks:
+        listed += _count(text, kind, data, mark)
+    return (words, capitals, digits, punct, hits, copyright, listed)
+
+
+def count_words(str text):
+    """How many ``\\w+`` words ``text`` holds."""
+    cdef Py_ssize_t n = len(text), i, words = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef bint inside = False, word
+    for i in range(n):
+        word = _is_word(PyUnicode_READ(kind, data, i))
+        if word and not inside:
+            words += 1
+        inside = word
+    return words
 
 
 def shape_runs(const double[:] shape):

@@ -202,15 +202,16 @@ def own_row(text: str, s: LineStats) -> list[float]:
         density = density if own is None else own
     words = s.words
     # one pass over the characters (compiled where built): \w+ words, their capitals
-    # and chrome words, digits, punctuation
-    toks, capitals, digits, punct, chrome, copyright = linescan.line_counts(stripped, CHROME_WORDS)
+    # and chrome words, digits, punctuation, list separators
+    toks, capitals, digits, punct, chrome, copyright, marks = linescan.line_counts(
+        stripped, CHROME_WORDS, _LIST_MARKS
+    )
     n = max(toks, 1)
     chars = len(stripped)
     nonspace = max(chars - stripped.count(" "), 1)
     tail = stripped.rstrip("\"'”’»)]")
     last = tail[-1:] if tail else ""
     cut = tail.endswith(("...", "…")) and tail.rstrip(".…")[-1:].isalpha()
-    marks = sum(stripped.count(m) for m in _LIST_MARKS)
     return [
         math.log1p(words),
         words <= 1,

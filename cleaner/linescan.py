@@ -21,6 +21,7 @@ except ImportError:  # not built: no C compiler at install time, or a source che
     compiled_kernel: ModuleType | None = None  # type: ignore[no-redef]
 
 line_counts = linescan_py.line_counts
+count_words = linescan_py.count_words
 shape_runs = linescan_py.shape_runs
 best_run = linescan_py.best_run
 grow = linescan_py.grow
@@ -28,8 +29,9 @@ SENTENCE, WORDY = linescan_py.SENTENCE, linescan_py.WORDY
 
 
 def _bind(kernel: ModuleType) -> None:
-    global line_counts, shape_runs, best_run, grow
-    line_counts, shape_runs = kernel.line_counts, kernel.shape_runs
+    global line_counts, count_words, shape_runs, best_run, grow
+    line_counts, count_words = kernel.line_counts, kernel.count_words
+    shape_runs = kernel.shape_runs
     best_run, grow = kernel.best_run, kernel.grow
 
 

@@ -2,10 +2,10 @@
 
 Each function is the plain statement of one hot measure or decoding step of the line
 model and the content detector: a line's word, capital, digit and punctuation counts in
-one pass, the run lengths of equal line shapes, the best-scoring run of lines (Kadane),
-and the growth of kept lines over the sentences beside them. ``cleaner.linescan`` picks
-the compiled twin when it is built and allowed; this module is what it must equal, value
-for value, and what runs where no C compiler was at hand.
+one pass (or just its words), the run lengths of equal line shapes, the best-scoring run
+of lines (Kadane), and the growth of kept lines over the sentences beside them.
+``cleaner.linescan`` picks the compiled twin when it is built and allowed; this module is
+what it must equal, value for value, and what runs where no C compiler was at hand.
 """
 
 from __future__ import annotations
@@ -23,9 +23,12 @@ _PUNCT = re.compile(r"[^\w\s]")
 SENTENCE, WORDY = "S", "W"
 
 
-def line_counts(text: str, chrome: frozenset[str]) -> tuple[int, int, int, int, int, bool]:
+def line_counts(
+    text: str, chrome: frozenset[str], marks: tuple[str, ...]
+) -> tuple[int, int, int, int, int, bool, int]:
     """(words, capitalised words, digits, punctuation marks, words in ``chrome``, whether
-    a word is "copyright") of ``text``: words are ``\\w+`` runs, compared lower-cased."""
+    a word is "copyright", occurrences of ``marks``) of ``text``: words are ``\\w+`` runs,
+    compared lower-cased; each mark is counted as ``str.count`` counts it."""
     toks = _WORD.findall(text)
     lowered = [t.lower() for t in toks]
     return (
@@ -35,7 +38,13 @@ def line_counts(text: str, chrome: frozenset[str]) -> tuple[int, int, int, int, 
         len(_PUNCT.findall(text)),
         sum(t in chrome for t in lowered),
         "copyright" in lowered,
+        sum(text.count(m) for m in marks),
     )
+
+
+def count_words(text: str) -> int:
+    """How many ``\\w+`` words ``text`` holds."""
+    return len(_WORD.findall(text))
 
 
 def shape_runs(shape: np.ndarray) -> np.ndarray:

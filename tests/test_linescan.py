@@ -13,6 +13,7 @@ import sys
 
 import numpy as np
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ import cleaner
 from cleaner import linescan, linescan_py
 from cleaner.features import CHROME_WORDS, PageLines, page_features
 from cleaner.page import Memo
+from cleaner.textstats import word_count
 
 from .conftest import FIXTURES, shared_or_skip
 
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.skipif(
     "pure-Python path exists here",
 )
 
+MARKS = (" | ", " • ", " · ", " » ", " / ", " > ", " :: ", "||", "")
 SAMPLES = [
     "",
     "   ",
@@ -37,6 +40,7 @@ SAMPLES = [
     "COPYRIGHT Cookie-Policy | Privacy | Menü | Zurück | Schlagwörter",
     "İSTANBUL — Σ ΟΔΟΣ ΤΕΛΟΣ, ǅemal ﬁle Ⅻ ½ ٣٤ 𝟘𝟙 _snake_case_",
     "Posted 3 hours ago · 12:30 · [ 5 comments ]",
+    "Home | | News || Sport ||| Weather :: : :: Contact » / > •",
     "日本語の文章です。中文句子在这里。한국어 문장입니다.",
     "tabs\tand\u00a0no-break\u2003spaces\u200b and \U0001f600 emoji!",
 ]
@@ -50,7 +54,10 @@ def _all_characters(step: int = 1) -> list[str]:
 
 @pytest.mark.parametrize("text", SAMPLES)
 def test_line_counts_samples(text: str) -> None:
-    assert compiled.line_counts(text, CHROME_WORDS) == linescan_py.line_counts(text, CHROME_WORDS)
+    assert compiled.count_words(text) == linescan_py.count_words(text)
+    assert compiled.line_counts(text, CHROME_WORDS, MARKS) == linescan_py.line_counts(
+        text, CHROME_WORDS, MARKS
+    )
 
 
 def test_line_counts_every_character() -> None:
@@ -58,8 +65,9 @@ def test_line_counts_every_character() -> None:
     for chunk in _all_characters():
         spaced = " ".join(chunk)
         for text in (chunk, spaced, chunk.upper(), spaced.lower()):
-            assert compiled.line_counts(text, CHROME_WORDS) == linescan_py.line_counts(
-                text, CHROME_WORDS
+            assert compiled.count_words(text) == linescan_py.count_words(text)
+            assert compiled.line_counts(text, CHROME_WORDS, MARKS) == linescan_py.line_counts(
+                text, CHROME_WORDS, MARKS
             )
 
 
@@ -67,8 +75,18 @@ def test_line_counts_every_character() -> None:
 def test_line_counts_any_text(text: str, chrome: frozenset[str]) -> None:
     words = [*chrome, *CHROME_WORDS]
     text += " " + " ".join(words[:5]).upper()
+    assert compiled.count_words(text) == linescan_py.count_words(text)
     for vocabulary in (chrome, CHROME_WORDS):
-        assert compiled.line_counts(text, vocabulary) == linescan_py.line_counts(text, vocabulary)
+        assert compiled.line_counts(text, vocabulary, MARKS) == linescan_py.line_counts(
+            text, vocabulary, MARKS
+        )
+
+
+def test_ascii_word_count_is_the_regex_one() -> None:
+    # textstats.word_count counts an ASCII line's words with the kernel, not ``regex``
+    line = "".join(chr(c) for c in range(128)) + " words_2 and-3 4.5"
+    for text in (line, " ".join(line), line[::-1]):
+        assert word_count(text) == len(regex.findall(r"\w+", text))
 
 
 def test_runs_and_decoding_on_random_input() -> None:

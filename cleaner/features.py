@@ -22,12 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cleaner import linescan
 from cleaner.kinds.content import LineStats, measure
 from cleaner.page import Memo
 
 _WORD = re.compile(r"\w+")
-_DIGIT = re.compile(r"\d")
-_PUNCT = re.compile(r"[^\w\s]")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _LIST_MARKS = (" | ", " • ", " · ", " » ", " / ", " > ", " :: ")
@@ -61,6 +60,8 @@ _COMMENT_HEAD = re.compile(
     r"\b(?:says|said|wrote|schreibt|sagt|schrieb|dit|écrit|dice|escribió|napisał)\s*(?::|\.\.\.|…)\s*$",
     re.I,
 )
+#: how a line the comment head matches ends (``\s*$`` reads nothing on a stripped line)
+_HEAD_ENDS = (":", "...", "…")
 _AGO = re.compile(r"\b(?:ago|vor\s+\d+|il y a|hace)\b", re.I)
 _COUNT = re.compile(r"^\W*\d+\s+\w+\W*$|\[\s*\d+\s+\w+\s*\]")
 
@@ -219,19 +220,17 @@ def own_row(text: str, s: LineStats) -> list[float]:
         own = _cjk_density(stripped)
         density = density if own is None else own
     words = s.words
-    toks = _WORD.findall(stripped)
-    n = max(len(toks), 1)
+    # one pass over the characters (compiled where built): \w+ words, their capitals
+    # and chrome words, digits, punctuation, list separators
+    toks, capitals, digits, punct, chrome, copyright, marks = linescan.line_counts(
+        stripped, CHROME_WORDS, _LIST_MARKS
+    )
+    n = max(toks, 1)
     chars = len(stripped)
     nonspace = max(chars - stripped.count(" "), 1)
-    digits = len(_DIGIT.findall(stripped))
-    punct = len(_PUNCT.findall(stripped))
-    capitals = sum(t[:1].isupper() for t in toks)
-    lowered = [t.lower() for t in toks]
-    chrome = sum(t in CHROME_WORDS for t in lowered)
     tail = stripped.rstrip("\"'”’»)]")
     last = tail[-1:] if tail else ""
     cut = tail.endswith(("...", "…")) and tail.rstrip(".…")[-1:].isalpha()
-    marks = sum(stripped.count(m) for m in _LIST_MARKS)
     return [
         math.log1p(words),
         words <= 1,
@@ -262,13 +261,14 @@ def own_row(text: str, s: LineStats) -> list[float]:
         "|" in stripped,
         chrome / n,
         chrome > 0,
-        "©" in stripped or "copyright" in lowered,
+        "©" in stripped or copyright,
         "@" in stripped or "http" in stripped or "www." in stripped,
-        _TIME.search(stripped) is not None,
-        _YEAR.search(stripped) is not None,
+        # the time, year and count shapes need a digit, the comment head a final mark
+        digits > 0 and _TIME.search(stripped) is not None,
+        digits > 0 and _YEAR.search(stripped) is not None,
         _AGO.search(stripped) is not None,
-        _COMMENT_HEAD.search(stripped) is not None,
-        _COUNT.search(stripped) is not None,
+        stripped.endswith(_HEAD_ENDS) and _COMMENT_HEAD.search(stripped) is not None,
+        digits > 0 and _COUNT.search(stripped) is not None,
     ]
 
 
@@ -406,13 +406,7 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
     last = hits[-1] if len(hits) else -1
     short = own[:, OWN.index("words_1")] + own[:, OWN.index("words_2")]
     shape = own[:, OWN.index("ends_sentence")] * 2 + p
-    run = np.ones(n)
-    for k in range(1, n):
-        if shape[k] == shape[k - 1]:
-            run[k] = run[k - 1] + 1
-    for k in range(n - 2, -1, -1):
-        if shape[k] == shape[k + 1]:
-            run[k] = run[k + 1]
+    run = linescan.shape_runs(shape)
     between = np.zeros(n)
     if len(hits):
         between = ((idx > first) & (idx < last)).astype(float)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import regex
 
+from cleaner import linescan
+
 _WORD = regex.compile(r"\w+")
 # Han, Hiragana, Katakana, Hangul, Thai: scripts written without spaces between words
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
@@ -19,6 +21,8 @@ PROSE_MIN_CJK = 25
 
 def word_count(text: str) -> int:
     """Words in ``text``; each CJK character counts as half a word (about two make one)."""
+    if text.isascii():  # no CJK, and ``\w`` is [A-Za-z0-9_] for ``regex`` as for ``re``
+        return linescan.count_words(text)
     cjk = len(_CJK.findall(text))
     if cjk:
         return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2

@@ -47,7 +47,7 @@ from typing import Any
 
 import regex
 
-from cleaner import language
+from cleaner import language, linescan
 from cleaner.matching import Matcher, SpecError
 from cleaner.page import Memo
 from cleaner.rule import Page, Removal, Rule, matcher, non_negative_number, positive_int
@@ -607,14 +607,6 @@ def _segments(page: Page, shapes: _Shapes) -> list[int]:
 
 def best_run(scores: Sequence[float], segment: Sequence[int] | None = None) -> tuple[int, int]:
     """The (first, last) index of the contiguous run with the highest sum (Kadane) that
-    lies within one segment (``segment``: each score's segment number; None: one)."""
-    best, best_span = float("-inf"), (0, 0)
-    total, begin = 0.0, 0
-    for k, s in enumerate(scores):
-        if total <= 0 or (segment is not None and segment[k] != segment[k - 1]):
-            total, begin = s, k
-        else:
-            total += s
-        if total > best:
-            best, best_span = total, (begin, k)
-    return best_span
+    lies within one segment (``segment``: each score's segment number; None: one);
+    compiled where built (``cleaner.linescan``)."""
+    return linescan.best_run(scores, segment)

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from cleaner import linescan
 from cleaner.features import NAMES, page_features, page_lines
 from cleaner.linemodel import LineModel
 from cleaner.matching import Matcher, SpecError
@@ -126,7 +127,7 @@ def _shape(words: int, ends: bool, listed: bool) -> str:
     return _WORDY if words >= 3 else ""
 
 
-_SENTENCE, _WORDY = "S", "W"
+_SENTENCE, _WORDY = linescan.SENTENCE, linescan.WORDY
 #: how many lines the article may grow past a line the model kept: enough for a
 #: sub-heading and its paragraph, too few to swallow a list of teasers one card at a time
 GROW_REACH = 2
@@ -141,25 +142,5 @@ def _grow(
     """Below each kept line, keep the sentences that follow it, and headings or
     unpunctuated lines that lead on to a sentence (or to the page's end); past ``reach``
     lines from a line the model kept, only lines it gives ``GROW_FLOOR`` or more; in
-    place."""
-    n = len(keep)
-    k = 1
-    grown = 0  # lines grown since the last line the model kept
-    while k < n:
-        if keep[k]:
-            k, grown = k + 1, 0
-            continue
-        if not keep[k - 1]:
-            k += 1
-            continue
-        j = k
-        while j < n and shape[j] == _WORDY and not keep[j]:
-            j += 1
-        far = grown + j - k + 1 > reach and not likely[k : j + 1].all()
-        if (j < n and not keep[j] and shape[j] != _SENTENCE) or far:
-            k = j + 1
-            continue
-        keep[k : j + 1] = True
-        grown += j - k + 1
-        k = j + 1
-    return keep
+    place (compiled where built: ``cleaner.linescan``)."""
+    return linescan.grow(keep, shape, likely, reach)

@@ -1,0 +1,102 @@
+"""The line-scan kernel in pure Python: the reference ``cleaner/_linescan.pyx`` must match.
+
+Each function is the plain statement of one hot measure or decoding step of the line
+model and the content detector: a line's word, capital, digit and punctuation counts in
+one pass (or just its words), the run lengths of equal line shapes, the best-scoring run
+of lines (Kadane), and the growth of kept lines over the sentences beside them.
+``cleaner.linescan`` picks the compiled twin when it is built and allowed; this module is
+what it must equal, value for value, and what runs where no C compiler was at hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_PUNCT = re.compile(r"[^\w\s]")
+
+#: line shapes the growth reads: a sentence, a wordy line without a stop, neither ("")
+SENTENCE, WORDY = "S", "W"
+
+
+def line_counts(
+    text: str, chrome: frozenset[str], marks: tuple[str, ...]
+) -> tuple[int, int, int, int, int, bool, int]:
+    """(words, capitalised words, digits, punctuation marks, words in ``chrome``, whether
+    a word is "copyright", occurrences of ``marks``) of ``text``: words are ``\\w+`` runs,
+    compared lower-cased; each mark is counted as ``str.count`` counts it."""
+    toks = _WORD.findall(text)
+    lowered = [t.lower() for t in toks]
+    return (
+        len(toks),
+        sum(t[:1].isupper() for t in toks),
+        len(_DIGIT.findall(text)),
+        len(_PUNCT.findall(text)),
+        sum(t in chrome for t in lowered),
+        "copyright" in lowered,
+        sum(text.count(m) for m in marks),
+    )
+
+
+def count_words(text: str) -> int:
+    """How many ``\\w+`` words ``text`` holds."""
+    return len(_WORD.findall(text))
+
+
+def shape_runs(shape: np.ndarray) -> np.ndarray:
+    """For each line, the length of the run of neighbouring lines of its ``shape``."""
+    n = len(shape)
+    run = np.ones(n)
+    for k in range(1, n):
+        if shape[k] == shape[k - 1]:
+            run[k] = run[k - 1] + 1
+    for k in range(n - 2, -1, -1):
+        if shape[k] == shape[k + 1]:
+            run[k] = run[k + 1]
+    return run
+
+
+def best_run(scores: Sequence[float], segment: Sequence[int] | None = None) -> tuple[int, int]:
+    """The (first, last) index of the contiguous run with the highest sum (Kadane) that
+    lies within one segment (``segment``: each score's segment number; None: one)."""
+    best, best_span = float("-inf"), (0, 0)
+    total, begin = 0.0, 0
+    for k, s in enumerate(scores):
+        if total <= 0 or (segment is not None and segment[k] != segment[k - 1]):
+            total, begin = s, k
+        else:
+            total += s
+        if total > best:
+            best, best_span = total, (begin, k)
+    return best_span
+
+
+def grow(keep: np.ndarray, shape: Sequence[str], likely: np.ndarray, reach: int) -> np.ndarray:
+    """Below each kept line, keep the sentences that follow it, and ``WORDY`` lines that
+    lead on to a sentence (or to the page's end); past ``reach`` lines from a line the
+    model kept, only lines ``likely`` marks; in place (see ``cleaner.kinds.model``)."""
+    n = len(keep)
+    k = 1
+    grown = 0  # lines grown since the last line the model kept
+    while k < n:
+        if keep[k]:
+            k, grown = k + 1, 0
+            continue
+        if not keep[k - 1]:
+            k += 1
+            continue
+        j = k
+        while j < n and shape[j] == WORDY and not keep[j]:
+            j += 1
+        far = grown + j - k + 1 > reach and not likely[k : j + 1].all()
+        if (j < n and not keep[j] and shape[j] != SENTENCE) or far:
+            k = j + 1
+            continue
+        keep[k : j + 1] = True
+        grown += j - k + 1
+        k = j + 1
+    return keep

@@ -1,0 +1,151 @@
+"""The compiled line-scan kernel against its pure-Python reference: same values, same output.
+
+Skipped where the extension is not built (no C compiler at install time); CI builds it,
+so there both paths run on the same input here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import sys
+
+import numpy as np
+import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner import linescan, linescan_py
+from cleaner.features import CHROME_WORDS, PageLines, page_features
+from cleaner.page import Memo
+from cleaner.textstats import word_count
+
+from .conftest import FIXTURES, shared_or_skip
+
+compiled = linescan.compiled_kernel
+pytestmark = pytest.mark.skipif(
+    compiled is None,
+    reason="cleaner._linescan is not built (no C compiler at install time): only the "
+    "pure-Python path exists here",
+)
+
+MARKS = (" | ", " • ", " · ", " » ", " / ", " > ", " :: ", "||", "")
+SAMPLES = [
+    "",
+    "   ",
+    "Copyright © 2024 Elwyn Gazette. All rights reserved.",
+    "COPYRIGHT Cookie-Policy | Privacy | Menü | Zurück | Schlagwörter",
+    "İSTANBUL — Σ ΟΔΟΣ ΤΕΛΟΣ, ǅemal ﬁle Ⅻ ½ ٣٤ 𝟘𝟙 _snake_case_",
+    "Posted 3 hours ago · 12:30 · [ 5 comments ]",
+    "Home | | News || Sport ||| Weather :: : :: Contact » / > •",
+    "日本語の文章です。中文句子在这里。한국어 문장입니다.",
+    "tabs\tand\u00a0no-break\u2003spaces\u200b and \U0001f600 emoji!",
+]
+
+
+def _all_characters(step: int = 1) -> list[str]:
+    """Every code point, a few thousand to a line, surrogates and controls included."""
+    chars = [chr(c) for c in range(0, sys.maxunicode + 1, step)]
+    return ["".join(chars[k : k + 4096]) for k in range(0, len(chars), 4096)]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_line_counts_samples(text: str) -> None:
+    assert compiled.count_words(text) == linescan_py.count_words(text)
+    assert compiled.line_counts(text, CHROME_WORDS, MARKS) == linescan_py.line_counts(
+        text, CHROME_WORDS, MARKS
+    )
+
+
+def test_line_counts_every_character() -> None:
+    # each character on its own word (between spaces), and runs of all of them
+    for chunk in _all_characters():
+        spaced = " ".join(chunk)
+        for text in (chunk, spaced, chunk.upper(), spaced.lower()):
+            assert compiled.count_words(text) == linescan_py.count_words(text)
+            assert compiled.line_counts(text, CHROME_WORDS, MARKS) == linescan_py.line_counts(
+                text, CHROME_WORDS, MARKS
+            )
+
+
+@given(st.text(max_size=200), st.frozensets(st.text(max_size=12), max_size=8))
+def test_line_counts_any_text(text: str, chrome: frozenset[str]) -> None:
+    words = [*chrome, *CHROME_WORDS]
+    text += " " + " ".join(words[:5]).upper()
+    assert compiled.count_words(text) == linescan_py.count_words(text)
+    for vocabulary in (chrome, CHROME_WORDS):
+        assert compiled.line_counts(text, vocabulary, MARKS) == linescan_py.line_counts(
+            text, vocabulary, MARKS
+        )
+
+
+def test_ascii_word_count_is_the_regex_one() -> None:
+    # textstats.word_count counts an ASCII line's words with the kernel, not ``regex``
+    line = "".join(chr(c) for c in range(128)) + " words_2 and-3 4.5"
+    for text in (line, " ".join(line), line[::-1]):
+        assert word_count(text) == len(regex.findall(r"\w+", text))
+
+
+def test_runs_and_decoding_on_random_input() -> None:
+    rng = random.Random(14)
+    for _ in range(2000):
+        n = rng.randrange(0, 30)
+        shape = np.array([float(rng.choice((0, 1, 2, 3))) for _ in range(n)])
+        assert compiled.shape_runs(shape).tobytes() == linescan_py.shape_runs(shape).tobytes()
+        scores = [
+            rng.choice((-3.0, -1.0, 0.0, 0.1, 2.5, 7.0, rng.uniform(-5, 9))) for _ in range(n)
+        ]
+        segment = sorted(rng.choice((0, 0, 0, 1, 2)) for _ in range(n))
+        for seg in (None, segment):
+            assert compiled.best_run(scores, seg) == linescan_py.best_run(scores, seg)
+        keep = np.array([rng.random() < 0.3 for _ in range(n)], dtype=bool)
+        shapes = [rng.choice(("S", "W", "W", "")) for _ in range(n)]
+        likely = np.array([rng.random() < 0.6 for _ in range(n)], dtype=bool)
+        for reach in (0, 2, n):
+            ours = compiled.grow(keep.copy(), shapes, likely, reach)
+            reference = linescan_py.grow(keep.copy(), shapes, likely, reach)
+            assert ours.tolist() == reference.tolist()
+            mirrored = compiled.grow(keep[::-1].copy(), shapes[::-1], likely[::-1], reach)
+            assert (
+                mirrored.tolist()
+                == linescan_py.grow(keep[::-1].copy(), shapes[::-1], likely[::-1], reach).tolist()
+            )
+
+
+def _features(texts: list[str], compiled_path: bool) -> bytes:
+    page = PageLines(texts, [not t.strip() for t in texts], [0] * len(texts), [False] * len(texts))
+    with linescan.use(compiled_path):
+        shown, x = page_features(page, Memo())
+    return np.asarray(shown).tobytes() + x.tobytes()
+
+
+def _run(engine: cleaner.Engine, text: str, url: str | None, compiled_path: bool) -> tuple:
+    with linescan.use(compiled_path):
+        out = engine.run(text, url)
+    decisions = [(d.number, d.text, d.rule_id, tuple(map(tuple, d.spans))) for d in out.decisions]
+    return out.text, decisions, [(t.rule_id, t.line) for t in out.timeouts]
+
+
+def test_same_features_and_output_on_a_fixture(default_engine: cleaner.Engine) -> None:
+    text = (FIXTURES / "article.txt").read_text(encoding="utf-8")
+    texts = [*text.splitlines(), *SAMPLES]
+    assert _features(texts, True) == _features(texts, False)
+    assert _run(default_engine, text, None, True) == _run(default_engine, text, None, False)
+
+
+def test_same_features_and_output_on_the_dev_pages(default_engine: cleaner.Engine) -> None:
+    pages = []
+    for name in ("news-dev", "web-dev"):
+        path = shared_or_skip("benchdata", f"{name}.jsonl.gz")
+        with gzip.open(path, "rt", encoding="utf-8") as rows:
+            pages += [json.loads(line) for line in rows]
+    assert len(pages) == 590
+    for row in pages:
+        texts = row["text"].splitlines()
+        assert _features(texts, True) == _features(texts, False), row["id"]
+        url = row.get("url") or None
+        ours = _run(default_engine, row["text"], url, True)
+        assert ours == _run(default_engine, row["text"], url, False), row["id"]

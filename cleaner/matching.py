@@ -22,6 +22,7 @@ import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -295,8 +296,13 @@ def line_heads(pattern: str) -> tuple[frozenset[str | CharClass], bool] | None:
     return heads, bool(parsed.state.flags & _sre.SRE_FLAG_IGNORECASE)
 
 
+@lru_cache(maxsize=512)
 def _parse(pattern: str) -> Any:
-    """The stdlib parse of ``pattern`` (``\\p{..}`` read as ``\\w``), or None."""
+    """The stdlib parse of ``pattern`` (``\\p{..}`` read as ``\\w``), or None.
+
+    Kept per pattern: the line heads, the required literals and the line limits all read
+    the same parse (read only), and a rule set's patterns run to over 100,000 characters
+    once vocabularies are spelled out."""
     analysed = regex.sub(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|\w)", r"\1\\w", pattern)
     try:
         with warnings.catch_warnings():

@@ -193,9 +193,10 @@ def rule_file(
         "id": rule_id,
         "kind": "model",
         "description": (
-            "Lines the learned line model reads as chrome: it weighs each line's measures "
-            "and its neighbours' (see cleaner/features.py) into the probability that the "
-            "line is article text, and drops the line below the threshold."
+            "Takes the lines the learned line model reads as chrome: it weighs each line's "
+            "measures and its neighbours' (see cleaner/features.py) into the probability that "
+            "the line is article text, and drops a line below the threshold. Keeps every line "
+            'at or above it, short article lines among them ("It passed.").'
         ),
     }
     fitted = {"trained": trained, **model.to_spec()}

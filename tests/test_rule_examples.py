@@ -23,6 +23,15 @@ def test_every_default_rule_is_documented(default_engine: Engine) -> None:
         assert rule.chrome_examples or rule.keep_examples, f"{rule.id} has no examples"
 
 
+def test_every_default_rule_says_what_it_takes_and_keeps(default_engine: Engine) -> None:
+    # "Takes <what goes>. Keeps <what stays>.": the two halves a reviewer checks a
+    # rule's pattern and examples against
+    for rule in default_engine.rules:
+        text = " ".join(rule.description.split())
+        assert text.startswith("Takes "), f"{rule.id}: the description opens with 'Takes'"
+        assert ". Keeps " in text, f"{rule.id}: the description says what it keeps"
+
+
 def test_rules_test_command_fails_loudly_on_a_wrong_example(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(

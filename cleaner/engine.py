@@ -11,6 +11,7 @@ once chrome around a line has gone.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -112,7 +113,10 @@ class Engine:
         """The rules' patterns compiled for one pass per page, or None: no Hyperscan."""
         if self._scanner is False:
             wanted = scan.available() if self.fast is None else self.fast
-            self._scanner = Scanner(self._matchers()) if wanted else None
+            groups: dict[str, list[Matcher]] = {}  # by the folder of the rule's file
+            for rule in self.rules:
+                groups.setdefault(os.path.dirname(rule.path), []).extend(rule.matchers())
+            self._scanner = Scanner(groups.values()) if wanted else None
         return self._scanner  # type: ignore[return-value]
 
     def _memo(self, texts: list[str]) -> Memo:

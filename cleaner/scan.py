@@ -548,34 +548,77 @@ def _describe(matcher: Matcher) -> bytes:
     return repr(parts).encode()
 
 
-class Scanner:
-    """The compiled patterns of many matchers, and the scan of a page with them.
+#: databases compiled or loaded in this process, by cache key: engines over the same
+#: rules (a test suite builds many) share one
+_LOADED: dict[str, tuple[tuple[Shape, ...], bytes | None]] = {}
 
-    The database is cached on disk (``cleaner.cache``), keyed by what the patterns
-    are made from, the Hyperscan version and the platform; compiling it takes seconds.
-    """
 
-    def __init__(self, matchers: Iterable[Matcher]) -> None:
+class _Part:
+    """One database: the expressions of a group of matchers, and how they combine."""
+
+    def __init__(self, matchers: list[Matcher]) -> None:
         _hs = hyperscan()
-        unique = list({id(m): m for m in matchers}.values())
         parts = [_hs.__version__, platform.machine(), sys.platform]
-        key = key_of([p.encode() for p in parts] + [_describe(m) for m in unique])
-        shapes, blob = cached("scan", key, lambda: _compile(unique))
+        key = key_of([p.encode() for p in parts] + [_describe(m) for m in matchers])
+        if key not in _LOADED:
+            _LOADED[key] = cached("scan", key, lambda: _compile(matchers))
+        shapes, blob = _LOADED[key]
         #: (matcher id, its alternatives as the expression ids each needs), for every
         #: matcher whose expressions are in the database
         self.plans: list[tuple[int, tuple[tuple[int, ...], ...]]] = []
         position = 0
-        for matcher, shape in zip(unique, shapes, strict=True):
+        for matcher, shape in zip(matchers, shapes, strict=True):
             alternatives = []
             for size in shape:
                 alternatives.append(tuple(range(position, position + size)))
                 position += size
             if alternatives:
                 self.plans.append((id(matcher), tuple(alternatives)))
+        self.db = None if blob is None else _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+        self.scratch = None if self.db is None else _hs.Scratch(self.db)
+
+    def scan(self, data: bytes, ends: list[int], found: dict[int, set[int]]) -> None:
+        """Add to ``found`` the lines each matcher of this part may match."""
+        hits: list[tuple[int, int]] = []
+        append = hits.append
+
+        def on_match(expression: int, _start: int, end: int, _flags: int, _context: Any) -> None:
+            append((expression, end))
+
+        if self.db is not None:
+            self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        lines: dict[int, set[int]] = {}
+        for expression, end in hits:
+            lines.setdefault(expression, set()).add(bisect_left(ends, end))
+        empty: set[int] = set()
+        for key, alternatives in self.plans:
+            into = found[key] = set()
+            for needed in alternatives:
+                if len(needed) == 1:
+                    into |= lines.get(needed[0], empty)
+                else:
+                    into |= set.intersection(*(lines.get(e, empty) for e in needed))
+
+
+class Scanner:
+    """The compiled patterns of many matchers, and the scan of a page with them.
+
+    Each group of matchers (the rules of one folder: the default rules, a user's own)
+    has a database of its own, so adding a few rules compiles only theirs. A database
+    is cached on disk (``cleaner.cache``), keyed by what its patterns are made from,
+    the Hyperscan version and the platform: compiling one takes seconds.
+    """
+
+    def __init__(self, groups: Iterable[Iterable[Matcher]]) -> None:
+        seen: set[int] = set()
+        self._parts = []
+        for group in groups:
+            unique = [m for m in {id(m): m for m in group}.values() if id(m) not in seen]
+            seen.update(map(id, unique))
+            if unique:
+                self._parts.append(_Part(unique))
         #: ids of the matchers the scan covers: it names every line they may match
-        self.covered = frozenset(key for key, _ in self.plans)
-        self._db = None if blob is None else _hs.loadb(blob, _hs.HS_MODE_BLOCK)
-        self._scratch = None if self._db is None else _hs.Scratch(self._db)
+        self.covered = frozenset(key for part in self._parts for key, _ in part.plans)
 
     def scan(self, texts: Sequence[str]) -> dict[int, set[int]] | None:
         """Matcher id -> the lines (indexes into ``texts``) it may match, for every
@@ -589,26 +632,8 @@ class Scanner:
         except UnicodeEncodeError:  # a lone surrogate
             return None
         found: dict[int, set[int]] = {}
-        if self._db is None or not texts:
-            return {key: set() for key in self.covered}
-        hits: list[tuple[int, int]] = []
-        append = hits.append
-
-        def on_match(expression: int, _start: int, end: int, _flags: int, _context: Any) -> None:
-            append((expression, end))
-
-        self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
         # the byte offset where each line ends (its "\\n"): a match is reported there
         ends = [end - 1 for end in accumulate(map((1).__add__, map(len, data.split(b"\n"))))]
-        lines: dict[int, set[int]] = {}
-        for expression, end in hits:
-            lines.setdefault(expression, set()).add(bisect_left(ends, end))
-        empty: set[int] = set()
-        for key, alternatives in self.plans:
-            into = found[key] = set()
-            for needed in alternatives:
-                if len(needed) == 1:
-                    into |= lines.get(needed[0], empty)
-                else:
-                    into |= set.intersection(*(lines.get(e, empty) for e in needed))
+        for part in self._parts:
+            part.scan(data, ends, found)
         return found

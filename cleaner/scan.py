@@ -513,22 +513,29 @@ def _database(expressions: Sequence[Expression]) -> Any:
     return db
 
 
-#: the alternatives of one matcher, as how many expressions each has (see ``Alternative``)
-Shape = tuple[int, ...]
+#: a matcher's alternatives, each as the ids of the expressions it needs in the
+#: database (see ``Alternative``); none: the matcher keeps the old path
+Plan = tuple[tuple[int, ...], ...]
 
 
-def _compile(matchers: Sequence[Matcher]) -> tuple[tuple[Shape, ...], bytes | None]:
-    """The shape of each matcher's expressions in the database (empty: it is not
-    covered, and keeps the old path), and the serialized database."""
+def _compile(matchers: Sequence[Matcher]) -> tuple[tuple[Plan, ...], bytes | None]:
+    """The plan of each matcher, and the serialized database. An expression several
+    alternatives need (``(?=.*\\d)`` in each) is in it once: one report per line."""
     _hs = hyperscan()
     _tell_compiling()
     wanted = [matcher_patterns(m) or [] for m in matchers]
 
-    def flat() -> list[Expression]:
-        return [e for alternatives in wanted for alt in alternatives for e in alt]
+    def numbered() -> tuple[tuple[Plan, ...], list[Expression]]:
+        ids: dict[Expression, int] = {}
+        plans = tuple(
+            tuple(tuple(ids.setdefault(e, len(ids)) for e in alt) for alt in alternatives)
+            for alternatives in wanted
+        )
+        return plans, list(ids)
 
+    plans, expressions = numbered()
     try:
-        db = _database(flat()) if flat() else None
+        db = _database(expressions) if expressions else None
     except _hs.error:  # find which it refuses (too long, too large), one at a time
         for alternatives in wanted:
             try:
@@ -537,9 +544,9 @@ def _compile(matchers: Sequence[Matcher]) -> tuple[tuple[Shape, ...], bytes | No
                         _database([expression])
             except _hs.error:
                 alternatives.clear()  # the whole matcher takes the old path
-        db = _database(flat()) if flat() else None
-    shapes = tuple(tuple(map(len, alternatives)) for alternatives in wanted)
-    return shapes, None if db is None else _hs.dumpb(db)
+        plans, expressions = numbered()
+        db = _database(expressions) if expressions else None
+    return plans, None if db is None else _hs.dumpb(db)
 
 
 def _describe(matcher: Matcher) -> bytes:
@@ -550,7 +557,7 @@ def _describe(matcher: Matcher) -> bytes:
 
 #: databases compiled or loaded in this process, by cache key: engines over the same
 #: rules (a test suite builds many) share one
-_LOADED: dict[str, tuple[tuple[Shape, ...], bytes | None]] = {}
+_LOADED: dict[str, tuple[tuple[Plan, ...], bytes | None]] = {}
 
 
 class _Part:
@@ -562,18 +569,10 @@ class _Part:
         key = key_of([p.encode() for p in parts] + [_describe(m) for m in matchers])
         if key not in _LOADED:
             _LOADED[key] = cached("scan", key, lambda: _compile(matchers))
-        shapes, blob = _LOADED[key]
+        plans, blob = _LOADED[key]
         #: (matcher id, its alternatives as the expression ids each needs), for every
         #: matcher whose expressions are in the database
-        self.plans: list[tuple[int, tuple[tuple[int, ...], ...]]] = []
-        position = 0
-        for matcher, shape in zip(matchers, shapes, strict=True):
-            alternatives = []
-            for size in shape:
-                alternatives.append(tuple(range(position, position + size)))
-                position += size
-            if alternatives:
-                self.plans.append((id(matcher), tuple(alternatives)))
+        self.plans = [(id(m), plan) for m, plan in zip(matchers, plans, strict=True) if plan]
         self.db = None if blob is None else _hs.loadb(blob, _hs.HS_MODE_BLOCK)
         self.scratch = None if self.db is None else _hs.Scratch(self.db)
 

@@ -518,11 +518,17 @@ def _database(expressions: Sequence[Expression]) -> Any:
 Plan = tuple[tuple[int, ...], ...]
 
 
-def _compile(matchers: Sequence[Matcher]) -> tuple[tuple[Plan, ...], bytes | None]:
+#: pattern source (in characters) from which a group's database is slow to compile:
+#: it is cached on disk, and compiling it is announced
+LARGE = 20_000
+
+
+def _compile(matchers: Sequence[Matcher], tell: bool) -> tuple[tuple[Plan, ...], bytes | None]:
     """The plan of each matcher, and the serialized database. An expression several
     alternatives need (``(?=.*\\d)`` in each) is in it once: one report per line."""
     _hs = hyperscan()
-    _tell_compiling()
+    if tell:
+        _tell_compiling()
     wanted = [matcher_patterns(m) or [] for m in matchers]
 
     def numbered() -> tuple[tuple[Plan, ...], list[Expression]]:
@@ -566,9 +572,13 @@ class _Part:
     def __init__(self, matchers: list[Matcher]) -> None:
         _hs = hyperscan()
         parts = [_hs.__version__, platform.machine(), sys.platform]
-        key = key_of([p.encode() for p in parts] + [_describe(m) for m in matchers])
+        described = [_describe(m) for m in matchers]
+        key = key_of([p.encode() for p in parts] + described)
         if key not in _LOADED:
-            _LOADED[key] = cached("scan", key, lambda: _compile(matchers))
+            if sum(map(len, described)) >= LARGE:
+                _LOADED[key] = cached("scan", key, lambda: _compile(matchers, tell=True))
+            else:  # compiled in milliseconds: not worth a cache entry, nor a word
+                _LOADED[key] = _compile(matchers, tell=False)
         plans, blob = _LOADED[key]
         #: (matcher id, its alternatives as the expression ids each needs), for every
         #: matcher whose expressions are in the database

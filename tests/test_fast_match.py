@@ -250,6 +250,7 @@ def test_a_database_is_compiled_once_then_read_from_the_cache(
     monkeypatch.setenv("CLEANER_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(scan, "_told", False)
     monkeypatch.setattr(scan, "_LOADED", {})
+    monkeypatch.setattr(scan, "LARGE", 0)  # even a small group goes to the disk cache
     matchers = [Matcher({"regex": r"^Advert\w+$"}), Matcher({"regex": r"(?i)subscribe"})]
     first = scan.Scanner([matchers])
     assert "compiling the rules" in capsys.readouterr().err

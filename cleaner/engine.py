@@ -23,6 +23,9 @@ from cleaner.rule import Rule, RuleTimeout, host_of
 from cleaner.scan import Scanner
 
 MAX_PASSES = 4
+#: lines an engine cleans the pure way before it loads the scan database (a quarter
+#: second): a short run, one small file or a pre-commit hook, never pays for it
+WARM_LINES = 2000
 
 
 @dataclass
@@ -92,6 +95,7 @@ class Engine:
         self._table: LiteralTable | None = None
         self._rest: LiteralTable | None = None
         self._scanner: Scanner | None | bool = False
+        self._lines_seen = 0
 
     def __getstate__(self) -> dict[str, object]:
         # the tables are keyed by the ids of this process's matcher objects, and a
@@ -122,6 +126,9 @@ class Engine:
     def _memo(self, texts: list[str]) -> Memo:
         """The run's memo: with the scan's candidate lines when the page has them, and a
         literal table for the matchers the scan does not cover."""
+        if self.fast is None and self._scanner is False and self._lines_seen < WARM_LINES:
+            self._lines_seen += len(texts)
+            return Memo(self.table)
         scanner = self.scanner
         if scanner is not None:
             found = scanner.scan(texts)

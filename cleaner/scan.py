@@ -13,18 +13,23 @@ How a pattern is loosened, and why that still finds every line it matches:
   ignore-case) and takes any run of non-ASCII bytes as a possible member, so a
   character outside ASCII never needs to be classified;
 - ``\\b``, ``\\B`` and lookarounds consume nothing and are dropped: dropping a condition
-  only widens what matches; atomic groups and possessive repeats become plain ones,
-  lazy repeats greedy ones, a back-reference any text of the line;
+  only widens what matches; a positive lookaround at the top of a branch is also kept
+  as a pattern of its own the line must match too (``^(?=.*\\d)...``); atomic groups
+  and possessive repeats become plain ones, lazy repeats greedy ones, a back-reference
+  any text of the line, a long bounded repeat an unbounded one;
 - no class nor ``.`` matches ``\\n``: the page is the lines joined by ``\\n``, and the
   exact pattern runs on one line, which holds none, so a match never crosses lines;
 - ``^`` and ``$`` are read per line (multi-line mode), as the exact pattern sees them;
-- every pattern ends with ``[^\\n]*$``, so a match is reported once, at the end of the
-  line where it starts: the callback maps that end to its line by a lookup.
+  Hyperscan takes them only at a pattern's edges, so branches are split apart
+  (``^a|b$`` as ``^a`` and ``b$``) and anchors left inside are dropped;
+- a pattern not ending in ``$`` ends with ``[^\\n]*$``, so a match is reported once, at
+  the end of the line where it starts: the scan maps that end to its line.
 
-A pattern this module cannot read (``regex``-only syntax, an unknown property) leaves
-its matcher to the old path, the literal prefilters. So does a page the loosened
-patterns cannot vouch for: one holding a character that ignore-case matching folds
-onto an ASCII letter (the Kelvin sign onto k), or a lone surrogate, which has no UTF-8.
+A pattern this module cannot read (``regex``-only syntax, an unknown property), or one
+it would let through on a line of plain prose, leaves its matcher to the old path, the
+literal prefilters. So does a page the loosened patterns cannot vouch for: one holding
+a character that ignore-case matching folds onto an ASCII letter (the Kelvin sign onto
+k), or a lone surrogate, which has no UTF-8.
 
 Hyperscan is optional: without it (or with ``CLEANER_PURE_PYTHON=1`` in the
 environment) every matcher takes the old path, with the same decisions.

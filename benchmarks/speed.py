@@ -7,6 +7,7 @@ run's own) and prints a markdown table. Cleaning a corpus runs the real command,
 
     python benchmarks/speed.py              # 70 MB corpus
     python benchmarks/speed.py --size 20 --write benchmarks/SPEED.md
+    python benchmarks/speed.py --fast-vs-pure 3   # Engine.run with and without Hyperscan
 """
 
 from __future__ import annotations
@@ -102,6 +103,34 @@ def _child_engine_cpu() -> float:
             engine.run(text, url)
         best = min(best, time.process_time() - start)
     return best
+
+
+def fast_vs_pure(rounds: int) -> str:
+    """CPU seconds of ``Engine.run`` over every dev page with the Hyperscan pass
+    (``cleaner.scan``) and without it, in one process, the two alternating round by
+    round so that the machine's load falls on both alike; best of ``rounds`` each."""
+    sys.path.insert(0, str(ROOT))
+    import cleaner
+    from cleaner.engine import Engine
+
+    pages = [(p["text"], p["url"] or None) for p in _pages()]
+    rules = cleaner.engine().rules
+    engines = {"fast": Engine(rules, fast=True), "pure": Engine(rules, fast=False)}
+    for engine in engines.values():
+        engine.run("warm up: load the rules")
+    best = dict.fromkeys(engines, float("inf"))
+    for _ in range(rounds):
+        for name, engine in engines.items():
+            start = time.process_time()
+            for text, url in pages:
+                engine.run(text, url)
+            best[name] = min(best[name], time.process_time() - start)
+    size = sum(len(text.encode()) for text, _ in pages) / MB
+    return (
+        f"Engine.run CPU over {len(pages)} dev pages ({size:.1f} MB), best of {rounds}: "
+        f"with the scan {best['fast']:.2f} s ({size / best['fast']:.2f} MB/s), without "
+        f"{best['pure']:.2f} s ({size / best['pure']:.2f} MB/s): {best['pure'] / best['fast']:.2f}x"
+    )
 
 
 def _html_ids(n: int) -> list[str]:
@@ -201,10 +230,13 @@ def _versions() -> str:
 
     sys.path.insert(0, str(ROOT))
     import cleaner
+    from cleaner.scan import hyperscan
 
+    found = hyperscan()
     return (
         f"Python {platform.python_version()}, cleaner {cleaner.__version__}, "
-        f"regex {regex.__version__}, trafilatura {trafilatura.__version__}"
+        f"regex {regex.__version__}, trafilatura {trafilatura.__version__}, "
+        f"hyperscan {found.__version__ if found else 'absent'}"
     )
 
 
@@ -298,9 +330,18 @@ def main() -> None:
     parser.add_argument("--base", type=float, default=4, help="1x size for linearity, MB")
     parser.add_argument("--pages", type=int, default=100, help="pages for the trafilatura race")
     parser.add_argument("--write", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--fast-vs-pure",
+        type=int,
+        metavar="ROUNDS",
+        help="only compare the engine with and without the Hyperscan pass, in one process",
+    )
     args = parser.parse_args()
     if not SHARED.is_dir():
         raise SystemExit(f"{SHARED} not found: the benchmark needs ../shared/benchdata")
+    if args.fast_vs_pure:
+        print(fast_vs_pure(args.fast_vs_pure))
+        return
     report = run(args.size, args.base, args.pages)
     print(report)
     if args.write:

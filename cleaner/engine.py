@@ -11,15 +11,21 @@ once chrome around a line has gone.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cleaner import scan
 from cleaner.document import split
-from cleaner.matching import Span
+from cleaner.matching import Matcher, Span
 from cleaner.page import LiteralTable, Memo, Page, is_blank
 from cleaner.rule import Rule, RuleTimeout, host_of
+from cleaner.scan import Scanner
 
 MAX_PASSES = 4
+#: lines an engine cleans the pure way before it loads the scan database (a quarter
+#: second): a short run, one small file or a pre-commit hook, never pays for it
+WARM_LINES = 2000
 
 
 @dataclass
@@ -79,21 +85,59 @@ def _cut(text: str, spans: Sequence[Span]) -> tuple[str, list[str]]:
 class Engine:
     """Runs a list of rules over pages."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], *, fast: bool | None = None) -> None:
+        """``fast``: find candidate lines with one Hyperscan pass per page (see
+        ``cleaner.scan``); None: when Hyperscan is there and not turned off. The
+        decisions are the same either way."""
         self.rules = list(rules)
+        self.fast = fast
         self._selected: dict[tuple[bool, ...], tuple[list[Rule], list[Rule]]] = {}
         self._table: LiteralTable | None = None
+        self._rest: LiteralTable | None = None
+        self._scanner: Scanner | None | bool = False
+        self._lines_seen = 0
 
     def __getstate__(self) -> dict[str, object]:
-        # the table is keyed by the ids of this process's matcher objects
-        return {**self.__dict__, "_table": None}
+        # the tables are keyed by the ids of this process's matcher objects, and a
+        # compiled database does not pickle (another process loads it from the cache)
+        return {**self.__dict__, "_table": None, "_rest": None, "_scanner": False}
 
     @property
     def table(self) -> LiteralTable:
         """The literals of every rule's matchers (see ``LiteralTable``), built on first use."""
         if self._table is None:
-            self._table = LiteralTable(m for r in self.rules for m in r.matchers())
+            self._table = LiteralTable(self._matchers())
         return self._table
+
+    def _matchers(self) -> list[Matcher]:
+        return [m for r in self.rules for m in r.matchers()]
+
+    @property
+    def scanner(self) -> Scanner | None:
+        """The rules' patterns compiled for one pass per page, or None: no Hyperscan."""
+        if self._scanner is False:
+            wanted = scan.available() if self.fast is None else self.fast
+            groups: dict[str, list[Matcher]] = {}  # by the folder of the rule's file
+            for rule in self.rules:
+                groups.setdefault(os.path.dirname(rule.path), []).extend(rule.matchers())
+            self._scanner = Scanner(groups.values()) if wanted else None
+        return self._scanner  # type: ignore[return-value]
+
+    def _memo(self, texts: list[str]) -> Memo:
+        """The run's memo: with the scan's candidate lines when the page has them, and a
+        literal table for the matchers the scan does not cover."""
+        if self.fast is None and self._scanner is False and self._lines_seen < WARM_LINES:
+            self._lines_seen += len(texts)
+            return Memo(self.table)
+        scanner = self.scanner
+        if scanner is not None:
+            found = scanner.scan(texts)
+            if found is not None:
+                if self._rest is None:
+                    covered = scanner.covered
+                    self._rest = LiteralTable(m for m in self._matchers() if id(m) not in covered)
+                return Memo(self._rest, scanner, found)
+        return Memo(self.table)
 
     def select(
         self, url: str | None, text: str, html: bool = False
@@ -127,7 +171,7 @@ class Engine:
         early, late_rules = self.select(url, text, html)
         if not late:
             late_rules = []
-        memo = Memo(self.table)
+        memo = self._memo(texts)
         memo.layout = layout
         state = _State(texts, memo)
         # A stage changes nothing on a page it has already left unchanged: rules read

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from sys import maxsize
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import regex
 
@@ -29,6 +29,9 @@ from cleaner.matching import (
     prefilter_fold,
 )
 from cleaner.textstats import prose_weight
+
+if TYPE_CHECKING:
+    from cleaner.scan import Scanner
 
 _FOLDS: dict[str, Callable[[str], str]] = {
     "raw": str,
@@ -159,8 +162,19 @@ class LiteralTable:
 class Memo:
     """Per-run knowledge keyed by original line number (``origin``) or by line text."""
 
-    def __init__(self, table: LiteralTable | None = None) -> None:
+    def __init__(
+        self,
+        table: LiteralTable | None = None,
+        scanner: Scanner | None = None,
+        scanned: dict[int, set[int]] | None = None,
+    ) -> None:
         self.table = table
+        #: the scan of the run's page (``Scanner.scan``: matcher id -> original lines
+        #: it may match), and the scanner, to read a cut line again
+        self.scanner = scanner
+        self.scanned = scanned if scanned is not None else {}
+        #: line text -> ids of the matchers the scanner finds that text may match
+        self.scanned_text: dict[str, frozenset[int] | None] = {}
         #: original lines whose text changed since the scans below
         self.dirty: set[int] = set()
         #: id(matcher) -> original lines, in order, that may match it as they read when
@@ -455,14 +469,17 @@ class Page:
         found = self._candidates.get(key)
         if found is not None:
             return found
-        if matcher.plan is None:
+        memo = self.memo
+        scanned = memo.scanned.get(key)
+        if scanned is None and matcher.plan is None:
             found = list(self.nonblank())
             if matcher.limits is not None:
                 found = self._within(found, matcher.limits)
         else:
-            memo = self.memo
             origins = memo.candidates.get(key)
-            if origins is None and memo.table is not None and key in memo.table.matchers:
+            if origins is None and scanned is not None:
+                origins = memo.candidates[key] = self._from_scan(matcher, scanned)
+            elif origins is None and memo.table is not None and key in memo.table.matchers:
                 self._scan_table()
                 origins = memo.candidates[key]
             elif origins is None:
@@ -475,6 +492,16 @@ class Page:
                 found = sorted(kept + again) if again else kept
         self._candidates[key] = found
         return found
+
+    def _from_scan(self, matcher: Matcher, scanned: set[int]) -> list[int]:
+        """The original lines the run's scan found ``matcher`` may match, in order, less
+        those blank or too long for it on this page."""
+        positions, blank = self._positions(), self.blank
+        lines = sorted(i for i in map(positions.get, scanned) if i is not None and not blank[i])
+        if matcher.limits is not None:
+            lines = self._within(lines, matcher.limits)
+        origin = self.origin
+        return [origin[i] for i in lines]
 
     def _scan_plan(self, matcher: Matcher) -> list[int]:
         """The original lines of this page that may match ``matcher``, in order, found
@@ -503,13 +530,21 @@ class Page:
 
     def _may_match(self, matcher: Matcher, i: int) -> bool:
         """Whether line ``i`` meets ``matcher``'s plan and limits, read afresh."""
-        assert matcher.plan is not None
         if self.blank[i]:
             return False
         text = self.texts[i]
         memo = self.memo
         table = memo.table
-        if table is not None and id(matcher) in table.matchers:
+        if id(matcher) in memo.scanned:
+            assert memo.scanner is not None
+            if text not in memo.scanned_text:
+                found = memo.scanner.scan([text])
+                memo.scanned_text[text] = (
+                    None if found is None else frozenset(k for k, v in found.items() if v)
+                )
+            holders = memo.scanned_text[text]
+            holds = holders is None or id(matcher) in holders
+        elif table is not None and id(matcher) in table.matchers:
             holders = memo.holders.get(text)
             if holders is None:
                 holders = memo.holders[text] = table.holders(text)
@@ -517,6 +552,7 @@ class Page:
                 self._holds(cls, fold, text) for fold, cls in table.scattered.get(id(matcher), ())
             )
         else:
+            assert matcher.plan is not None
             holds = any(
                 self._holds(literal, fold, text)
                 for fold, literals in matcher.plan

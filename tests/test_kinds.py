@@ -313,7 +313,9 @@ def test_layout_after_removal(tmp_path: Path, text: str, expected: str) -> None:
     assert engine.run(text).text == expected
 
 
-@pytest.mark.parametrize("pattern", ["^(a+)+$", "^(a|aa)+$"])
+# a line the pattern cannot match, but one its Hyperscan superset (lookbehind dropped)
+# cannot rule out either: the exact pattern runs on it on both paths
+@pytest.mark.parametrize("pattern", ["^(a+)+(?<!a)$", "^(a|aa)+(?<!a)$"])
 def test_catastrophic_regex_finishes_and_keeps_the_line(tmp_path: Path, pattern: str) -> None:
     engine = engine_from(
         tmp_path,
@@ -325,12 +327,12 @@ rules:
     match: {{regex: '{pattern}'}}
 """,
     )
-    text = "a" * 60 + "!\nfine line\n" + "a" * 60 + "!\n"
+    text = "a" * 60 + "\nfine line\n" + "a" * 60 + "\n"
     outcome = engine.run(text)
     assert outcome.text == text
-    # the regex module sees through ^(a+)+$; ^(a|aa)+$ still explodes and must time out
+    # the regex module may see through (a+)+; (a|aa)+ still explodes and must time out
     assert [(t.rule_id, t.line) for t in outcome.timeouts] in ([], [("evil", 1)])
-    if pattern == "^(a|aa)+$":
+    if pattern == "^(a|aa)+(?<!a)$":
         assert [(t.rule_id, t.line) for t in outcome.timeouts] == [("evil", 1)]
 
 

@@ -75,7 +75,9 @@ class ModelRule(Rule):
         shown, x = page_features(lines, page.memo)
         if not shown:
             return
-        model = self.markdown if layout is not None and self.markdown else self.model
+        model = self.model
+        if layout is not None and self.markdown is not None:
+            model = self.markdown  # a Markdown page: the weights fitted on Markdown pages
         proba = model.predict_proba(x)
         keep = model.keep(x, proba)
         if not keep.any() or not x[:, _PROSE].any():

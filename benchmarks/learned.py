@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = load_sites(args.data)
     plain = cleaner.engine()
-    docs = [(str(r["site"]), r["text"], r.get("url")) for r in rows]
+    docs = [(str(r["site"]), r["text"], r.get("url"), False) for r in rows]
     with tempfile.TemporaryDirectory() as tmp:
         packs = write_packs(count(plain, docs), Path(tmp), args.share, args.min_pages)
         learned_rules = load_rules([default_rules_dir(), *packs])

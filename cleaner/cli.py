@@ -135,7 +135,7 @@ def clean(
     if learn_first:
         if paths == [STDIN]:
             raise InputError("--learn reads the inputs twice: name files or directories, not stdin")
-        engine = _with_learned(engine, [Path(p) for p in paths], field_name, url)
+        engine = _with_learned(engine, [Path(p) for p in paths], options)
     mode = Mode(
         check=check,
         diff=diff,
@@ -179,14 +179,15 @@ def clean(
         raise typer.Exit(1 if count else 0)
 
 
-def _with_learned(engine: Engine, paths: list[Path], field_name: str, url: str | None) -> Engine:
+def _with_learned(engine: Engine, paths: list[Path], options: Options) -> Engine:
     """``engine`` with the site packs learned from ``paths`` after its rules."""
     import tempfile
 
     from cleaner.learn import documents, learn
 
     with tempfile.TemporaryDirectory(prefix="cleaner-learn-") as folder:
-        packs = learn(engine, documents(paths, field_name, None, url), Path(folder))
+        docs = documents(paths, options.field, None, options.url, options.markdown_input)
+        packs = learn(engine, docs, Path(folder))
         learned = load_rules(packs) if packs else []
     return Engine([*engine.rules, *learned])
 
@@ -326,13 +327,18 @@ def rules_test(
 
 @app.command()
 def learn(
-    paths: list[Path] = typer.Argument(..., help="Corpus files or directories (JSONL, text)."),
+    paths: list[Path] = typer.Argument(
+        ..., help="Corpus files or directories (JSONL, text, Markdown)."
+    ),
     output_dir: Path = typer.Option(..., "--output-dir", "-o", help="Write the packs here."),
     field_name: str = typer.Option("text", "--field", help="JSONL field holding the page."),
     site_field: str = typer.Option(
         None, "--site-field", help="JSONL field naming the site (default: the url's host)."
     ),
     url: str = typer.Option(None, "--url", help="The site of text files."),
+    markdown: bool = typer.Option(
+        False, "--markdown", help="The pages (or the JSONL field) are Markdown; .md files are."
+    ),
     share: float = typer.Option(
         0.5, "--share", min=0.0, max=1.0, help="Learn lines on at least this share of pages."
     ),
@@ -360,13 +366,14 @@ def learn(
             field=field_name,
             site_field=site_field,
             url=url,
+            markdown=markdown,
             share=share,
             min_pages=min_pages,
         )
         print(f"wrote {len(written)} site pack(s) to {output_dir}", file=sys.stderr)
         return
     engine = build_engine(list(rules or []), no_default_rules, DEFAULT_TIMEOUT)
-    docs = documents(paths, field_name, site_field, url)
+    docs = documents(paths, field_name, site_field, url, markdown)
     written = learn_packs(engine, docs, output_dir, share, min_pages, jobs or default_jobs())
     print(f"wrote {len(written)} site pack(s) to {output_dir}", file=sys.stderr)
 

@@ -218,13 +218,13 @@ def clean_bag(
 
 
 def _count_pages(
-    bundle: Bundle, timeout: float, docs: list[tuple[str, str, str | None]]
+    bundle: Bundle, timeout: float, docs: list[tuple[str, str, str | None, bool]]
 ) -> list[tuple[str, Any]]:
     """On a worker: a batch of pages cleaned and their lines sorted (``learn.page_lines``)."""
     from cleaner.learn import page_lines
 
     engine = engine_from_bundle(bundle, timeout)
-    return [(site, page_lines(engine, text, url)) for site, text, url in docs]
+    return [(site, page_lines(engine, text, url, md)) for site, text, url, md in docs]
 
 
 def learn_on_cluster(
@@ -237,6 +237,7 @@ def learn_on_cluster(
     field: str = "text",
     site_field: str | None = None,
     url: str | None = None,
+    markdown: bool = False,
     share: float = 0.5,
     min_pages: int = 3,
     max_pending: int = 64,
@@ -250,7 +251,7 @@ def learn_on_cluster(
     bundle = bundle_rules(rules, default_rules=default_rules)
     with _connected(scheduler) as client:
         remote_bundle = client.scatter(bundle, broadcast=True)
-        docs = documents([Path(p) for p in paths], field, site_field, url)
+        docs = documents([Path(p) for p in paths], field, site_field, url, markdown)
         submitted = (
             client.submit(_count_pages, remote_bundle, timeout, batch, pure=False)
             for batch in batched((d for d in docs if d[0]), BATCH)

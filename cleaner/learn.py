@@ -13,7 +13,9 @@ it adds.
 
 Each site gets one rule file, a ``line`` rule scoped to the site with its learned
 lines as phrases, each with the count of pages it stands on; a person can read, edit
-and commit it, and ``cleaner clean --rules DIR`` applies it.
+and commit it, and ``cleaner clean --rules DIR`` applies it. Markdown pages are read as
+``clean`` reads them: a line counts by its visible text (links as their text), which is
+what the rules match on a Markdown page.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cleaner.document import split
 from cleaner.engine import Engine
 from cleaner.errors import InputError
 from cleaner.inputs import read_all, walk
+from cleaner.markdown import read
+from cleaner.markdown import run as markdown_run
 from cleaner.parallel import ordered_map, worker_engine
 from cleaner.rule import host_of
 from cleaner.textio import decode, write_atomic
@@ -38,20 +43,29 @@ from cleaner.textstats import is_prose
 #: one page's distinct lines: all of them, those the cleaner kept, those it kept as
 #: prose, and those that stand in the page's title (its first line) besides
 PageLines = tuple[list[str], list[str], list[str], list[str]]
+#: a page to learn from: its site, its text, its URL, whether it is Markdown
+Doc = tuple[str, str, str | None, bool]
 #: pages a worker counts at a time
 BATCH = 32
 #: a site forgets its lines seen on one page only every this many pages
 PRUNE_EVERY = 1000
 
 
-def page_lines(engine: Engine, text: str, url: str | None) -> PageLines:
-    """Clean one page and sort its distinct non-blank lines into ``PageLines``."""
+def page_lines(engine: Engine, text: str, url: str | None, markdown: bool = False) -> PageLines:
+    """Clean one page and sort its distinct non-blank lines into ``PageLines`` (a
+    Markdown page's lines by their visible text)."""
     seen: set[str] = set()
     kept: set[str] = set()
     prose: set[str] = set()
     title = ""
-    for decision in engine.run(text, url).decisions:
-        line = decision.text.strip()
+    if markdown:
+        decisions = markdown_run(engine, text, url).decisions
+        shown = read(split(text)[0]).visible
+    else:
+        decisions = engine.run(text, url).decisions
+        shown = [d.text for d in decisions]
+    for decision, visible in zip(decisions, shown, strict=True):
+        line = visible.strip()
         if not line:
             continue
         if not seen:
@@ -66,10 +80,10 @@ def page_lines(engine: Engine, text: str, url: str | None) -> PageLines:
     return sorted(seen), sorted(kept), sorted(prose), sorted(titled)
 
 
-def _batch(docs: list[tuple[str, str, str | None]]) -> list[tuple[str, PageLines]]:
+def _batch(docs: list[Doc]) -> list[tuple[str, PageLines]]:
     """In a worker: the lines of a batch of pages, with their sites."""
     engine = worker_engine()
-    return [(site, page_lines(engine, text, url)) for site, text, url in docs]
+    return [(site, page_lines(engine, text, url, md)) for site, text, url, md in docs]
 
 
 def _key(line: str) -> bytes:
@@ -132,23 +146,29 @@ class SiteCounts:
 
 
 def documents(
-    paths: list[Path], field_name: str, site_field: str | None, url: str | None
-) -> Iterator[tuple[str, str, str | None]]:
-    """(site, text, url) of every page: JSONL rows (their ``url``, or ``site_field``, name
-    the site) and text files (``url`` names their site; without it they have none)."""
+    paths: list[Path],
+    field_name: str,
+    site_field: str | None,
+    url: str | None,
+    markdown: bool = False,
+) -> Iterator[Doc]:
+    """Every page (``Doc``): JSONL rows (their ``url``, or ``site_field``, name the site;
+    ``markdown``: their field is Markdown) and text and Markdown files (``url`` names
+    their site; without it they have none)."""
     for path in walk(paths):
         name = path.name.lower()
         data = read_all(path)
         if name.endswith((".jsonl", ".jsonl.gz")):
-            yield from _rows(path, data, field_name, site_field)
-        elif name.endswith(".txt"):
+            yield from _rows(path, data, field_name, site_field, markdown)
+        elif name.endswith((".txt", ".md", ".markdown")):
             text, _ = decode(data)
-            yield (host_of(url).removeprefix("www.") if url else "", text, url)
+            md = markdown or not name.endswith(".txt")
+            yield (host_of(url).removeprefix("www.") if url else "", text, url, md)
 
 
 def _rows(
-    path: Path, data: bytes, field_name: str, site_field: str | None
-) -> Iterator[tuple[str, str, str | None]]:
+    path: Path, data: bytes, field_name: str, site_field: str | None, markdown: bool
+) -> Iterator[Doc]:
     for number, raw in enumerate(data.split(b"\n"), 1):
         if not raw.strip():
             continue
@@ -163,19 +183,17 @@ def _rows(
             site = str(row.get(site_field) or "")
         else:
             site = host_of(url).removeprefix("www.") if url else ""
-        yield site, row[field_name], url
+        yield site, row[field_name], url, markdown
 
 
-def count(
-    engine: Engine, docs: Iterable[tuple[str, str, str | None]], jobs: int = 1
-) -> dict[str, SiteCounts]:
+def count(engine: Engine, docs: Iterable[Doc], jobs: int = 1) -> dict[str, SiteCounts]:
     """Per site, what its pages repeat (pages without a site are not counted). ``jobs``
     worker processes clean the pages; the counts are the same for any number."""
     batches = batched((d for d in docs if d[0]), BATCH)
     return merge(ordered_map(_batch, batches, engine, jobs))
 
 
-def batched(docs: Iterable[tuple[str, str, str | None]], size: int) -> Iterator[list[Any]]:
+def batched(docs: Iterable[Doc], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for doc in docs:
         batch.append(doc)
@@ -242,7 +260,7 @@ def write_packs(
 
 def learn(
     engine: Engine,
-    docs: Iterable[tuple[str, str, str | None]],
+    docs: Iterable[Doc],
     out_dir: Path,
     share: float = 0.5,
     min_pages: int = 3,

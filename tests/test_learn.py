@@ -151,3 +151,47 @@ def test_clean_learn_learns_then_cleans_and_refuses_stdin(tmp_path: Path, monkey
     assert "learned-" not in plain.out
     refused = run_main(["clean", "--learn"], monkeypatch, stdin=b"text\n")
     assert refused.code == 2 and "not stdin" in refused.err
+
+
+def _markdown_site(folder: Path, pages: int = 6) -> Path:
+    """A site's pages as Markdown files: the same linked chrome around each article."""
+    folder.mkdir()
+    for k in range(pages):
+        article = _article(k)
+        lines = [
+            f"[{CHROME[0]}](/)",
+            "",
+            f"# {article[0]}",
+            "",
+            *(f"{p}\n" for p in article[1:]),
+            f"[{CHROME[1]}](/subscribe)",
+            "",
+            f"* [{CHROME[2]}](/ask)",
+        ]
+        (folder / f"page{k}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_learns_markdown_pages_by_their_visible_text(tmp_path: Path, monkeypatch) -> None:
+    site = _markdown_site(tmp_path / "site")
+    out = tmp_path / "packs"
+    args = ["learn", str(site), "--url", "https://gazette.example/", "-o", str(out)]
+    assert run_main(args, monkeypatch).code == 0
+    (rule,) = load_rules([out])
+    phrases = set(rule.match.phrases)  # type: ignore[union-attr]
+    assert phrases and phrases <= set(CHROME)  # the links' text, not their Markdown
+    page = (site / "page0.md").read_text(encoding="utf-8")
+    engine = Engine([*cleaner.engine().rules, rule])
+    from cleaner.markdown import run as run_markdown
+
+    cleaned = run_markdown(engine, page, "https://gazette.example/new").text
+    assert not any(f"[{line}]" in cleaned for line in phrases)
+    assert all(p in cleaned for p in _article(0)[1:])
+
+
+def test_clean_learn_reads_markdown_inputs_as_markdown(tmp_path: Path, monkeypatch) -> None:
+    site = _markdown_site(tmp_path / "site")
+    args = ["clean", "--learn", "--explain", "--url", "https://gazette.example/", str(site)]
+    result = run_main(args, monkeypatch)
+    assert result.code == 0
+    assert "learned-gazette-example-lines" in result.out

@@ -99,9 +99,7 @@ def test_quick_cjk_test_misses_no_character_of_the_cjk_scripts() -> None:
     missed = [
         hex(c)
         for c in range(0x110000)
-        if not 0xD800 <= c <= 0xDFFF
-        and _CJK.match(chr(c))
-        and not _CJK_BLOCKS.match(chr(c))
+        if not 0xD800 <= c <= 0xDFFF and _CJK.match(chr(c)) and not _CJK_BLOCKS.match(chr(c))
     ]
     assert missed == []
 

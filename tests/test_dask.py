@@ -23,9 +23,12 @@ PAGE = "Big news today, and the minister said so in a long sentence here.\nSourc
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(
-        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as c:
+    with (
+        distributed.LocalCluster(
+            processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
         yield c
 
 
@@ -44,7 +47,10 @@ def test_files_match_local_run(tmp_path: Path, client, monkeypatch: pytest.Monke
     written = clean_files_on_cluster([src], out, scheduler=client)
     engine = cleaner.engine()
     assert sorted(p.relative_to(out).as_posix() for p in written) == [
-        "a.txt", "rows.jsonl", "sub/b.txt"]
+        "a.txt",
+        "rows.jsonl",
+        "sub/b.txt",
+    ]
     for name in ("a.txt", "sub/b.txt"):
         expected = process_text(engine, (src / name).read_bytes(), Options()).cleaned
         assert (out / name).read_bytes() == expected
@@ -65,9 +71,14 @@ def test_files_on_cluster_report_warnings_and_take_the_timeout(tmp_path: Path, c
     rules.write_text("rules: [{id: slow, kind: line, match: {regex: '^(a|aa)+(?<!a)$'}}]\n")
     seen: list[tuple[str, bool, list[str]]] = []
     clean_files_on_cluster(
-        [src], out, scheduler=client, rules=[rules], timeout=0.001,
+        [src],
+        out,
+        scheduler=client,
+        rules=[rules],
+        timeout=0.001,
         report=lambda unit, name: seen.append(
-            (Path(name).name, unit.undecodable, [t.rule_id for t in unit.timeouts])),
+            (Path(name).name, unit.undecodable, [t.rule_id for t in unit.timeouts])
+        ),
     )
     assert sorted(seen) == [("bad.txt", True, []), ("slow.txt", False, ["slow"])]
     assert (out / "bad.txt").read_bytes() == b"Caf\xe9 text with a broken byte here.\n"
@@ -79,8 +90,9 @@ def test_bag_of_texts_and_records(client) -> None:
     assert got == [cleaner.clean(t) for t in texts]
     records = [{"id": i, "text": t, "url": "https://example.org/x"} for i, t in enumerate(texts)]
     cleaned = clean_bag(db.from_sequence(records, npartitions=2)).compute()
-    assert [r["text"] for r in cleaned] == [cleaner.clean(t, r["url"]) for t, r in
-                                            zip(texts, records, strict=True)]
+    assert [r["text"] for r in cleaned] == [
+        cleaner.clean(t, r["url"]) for t, r in zip(texts, records, strict=True)
+    ]
     assert [r["id"] for r in cleaned] == [0, 1, 2]
 
 

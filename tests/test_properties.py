@@ -36,6 +36,7 @@ BLOCK_HEADS = [r.match for r in ENGINE.rules if r.kind == "block" and r.scope.ge
 def _block_head(line: str) -> bool:
     return any(m.search(line) for m in BLOCK_HEADS)
 
+
 WORDS = {
     "en": (
         "the council minister city report government people water school river market share "

@@ -13,7 +13,12 @@ it adds.
 
 Each site gets one rule file, a ``line`` rule scoped to the site with its learned
 lines as phrases, each with the count of pages it stands on; a person can read, edit
-and commit it, and ``cleaner clean --rules DIR`` applies it. Markdown pages are read as
+and commit it, and ``cleaner clean --rules DIR`` applies it. A repeated line that
+stands, on nearly every page it stands on, below most of the page's prose (a "Leave a
+Reply" heading, a "More from the blog" list head) also becomes a marker of a ``tail``
+rule: what follows it on a page is the site's tail, comment threads and teasers
+whose prose the per-page model may keep; the ``tail`` kind's own test (more prose above
+the marker than below it) keeps an article that runs on past it. Markdown pages are read as
 ``clean`` reads them: a line counts by its visible text (links as their text), which is
 what the rules match on a Markdown page.
 """
@@ -41,14 +46,19 @@ from cleaner.textio import decode, write_atomic
 from cleaner.textstats import is_prose
 
 #: one page's distinct lines: all of them, those the cleaner kept, those it kept as
-#: prose, and those that stand in the page's title (its first line) besides
-PageLines = tuple[list[str], list[str], list[str], list[str]]
+#: prose, those that stand in the page's title (its first line) besides, and those that
+#: stand below ``LATE`` of the prose the cleaner kept
+PageLines = tuple[list[str], list[str], list[str], list[str], list[str]]
 #: a page to learn from: its site, its text, its URL, whether it is Markdown
 Doc = tuple[str, str, str | None, bool]
 #: pages a worker counts at a time
 BATCH = 32
 #: a site forgets its lines seen on one page only every this many pages
 PRUNE_EVERY = 1000
+#: a line stands late on a page below this share of the prose words the cleaner kept ...
+LATE = 2 / 3
+#: ... and a repeated line is a tail marker when it stands late on this share of its pages
+TAIL_SHARE = 0.9
 
 
 def page_lines(engine: Engine, text: str, url: str | None, markdown: bool = False) -> PageLines:
@@ -57,6 +67,7 @@ def page_lines(engine: Engine, text: str, url: str | None, markdown: bool = Fals
     seen: set[str] = set()
     kept: set[str] = set()
     prose: set[str] = set()
+    late: set[str] = set()
     title = ""
     if markdown:
         decisions = markdown_run(engine, text, url).decisions
@@ -64,6 +75,7 @@ def page_lines(engine: Engine, text: str, url: str | None, markdown: bool = Fals
     else:
         decisions = engine.run(text, url).decisions
         shown = [d.text for d in decisions]
+    order: list[tuple[str, int]] = []  # each non-blank line, and its kept prose words
     for decision, visible in zip(decisions, shown, strict=True):
         line = visible.strip()
         if not line:
@@ -71,13 +83,22 @@ def page_lines(engine: Engine, text: str, url: str | None, markdown: bool = Fals
         if not seen:
             title = line
         seen.add(line)
+        words = 0
         if decision.kept:
             kept.add(line)
             if is_prose(line):
                 prose.add(line)
+                words = len(line.split())
+        order.append((line, words))
+    total = sum(words for _, words in order)
+    above = 0
+    for line, words in order:
+        if total and above >= LATE * total and line not in prose:
+            late.add(line)
+        above += words
     # a headline of 3 words or more inside the title ("Headline - Site name")
     titled = {line for line in seen if line != title and line in title and len(line.split()) >= 3}
-    return sorted(seen), sorted(kept), sorted(prose), sorted(titled)
+    return sorted(seen), sorted(kept), sorted(prose), sorted(titled), sorted(late - titled)
 
 
 def _batch(docs: list[Doc]) -> list[tuple[str, PageLines]]:
@@ -106,11 +127,12 @@ class SiteCounts:
     kept: Counter[bytes] = field(default_factory=Counter)
     prose: Counter[bytes] = field(default_factory=Counter)
     titled: Counter[bytes] = field(default_factory=Counter)
+    late: Counter[bytes] = field(default_factory=Counter)
     texts: dict[bytes, str] = field(default_factory=dict)
 
     def add(self, page: PageLines) -> None:
         """Count one page's lines (see ``page_lines``)."""
-        seen, kept, prose, titled = page
+        seen, kept, prose, titled, late = page
         self.pages += 1
         for line in seen:
             key = _key(line)
@@ -120,6 +142,7 @@ class SiteCounts:
         self.kept.update(map(_key, kept))
         self.prose.update(map(_key, prose))
         self.titled.update(map(_key, titled))
+        self.late.update(map(_key, late))
         if self.pages % PRUNE_EVERY == 0:
             self._prune()
 
@@ -130,6 +153,7 @@ class SiteCounts:
             self.kept.pop(key, None)
             self.prose.pop(key, None)
             self.titled.pop(key, None)
+            self.late.pop(key, None)
 
     def learned(self, share: float, min_pages: int) -> list[tuple[str, int]]:
         """The learned lines with their page counts, most frequent first."""
@@ -143,6 +167,15 @@ class SiteCounts:
             and not self.titled[key]
         ]
         return sorted(found, key=lambda item: (-item[1], item[0]))
+
+    def tails(self, share: float, min_pages: int) -> list[tuple[str, int]]:
+        """The learned lines that stand late on ``TAIL_SHARE`` of their pages: markers
+        of the site's tail, with their page counts."""
+        return [
+            (line, count)
+            for line, count in self.learned(share, min_pages)
+            if self.late[_key(line)] >= TAIL_SHARE * count
+        ]
 
 
 def documents(
@@ -208,38 +241,64 @@ def slug(site: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", site.lower()).strip("-") or "site"
 
 
-def pack(site: str, counts: SiteCounts, lines: list[tuple[str, int]], share: float) -> str:
-    """The YAML rule file of one site's learned lines (each quoted as JSON, which YAML
-    reads as it is, with its page count beside it)."""
-    rule_id = f"learned-{slug(site)}-lines"
+def pack(
+    site: str,
+    counts: SiteCounts,
+    lines: list[tuple[str, int]],
+    share: float,
+    tails: list[tuple[str, int]] = (),  # type: ignore[assignment]
+) -> str:
+    """The YAML rule file of one site's learned lines and tail markers (each quoted as
+    JSON, which YAML reads as it is, with its page count beside it)."""
+    out = [
+        f"# Written by `cleaner learn` from {counts.pages} pages of {site}; edit it freely.\n",
+        f"description: {json.dumps(f'Learned from the pages of {site}.')}\n",
+        f"sites: [{json.dumps(site)}]\n",
+        "rules:\n",
+    ]
+    if tails:  # before the lines: the markers are learned lines too
+        description = (
+            f"Takes what follows a line {site} prints below most of the prose of nearly "
+            f"every page it stands on ({len(tails)} such lines): its comment threads and "
+            "teasers. Keeps an article that runs on past the marker: the cut is made only "
+            "with more prose above the marker than below it."
+        )
+        example = f"{tails[0][0]}\n{_EXAMPLE_TAIL}"
+        out += _rule(f"learned-{slug(site)}-tail", "tail", description, tails, counts.pages)
+        out.append(f"        - {json.dumps(example, ensure_ascii=False)}\n")
     lowest = min(c for _, c in lines)
-    phrases = "\n".join(
-        f"        - {json.dumps(line, ensure_ascii=False)}  # on {c} of {counts.pages} pages"
-        for line, c in lines
-    )
-    examples = "\n".join(
-        f"        - {json.dumps(line, ensure_ascii=False)}" for line, _ in lines[:3]
-    )
     description = (
-        f"{len(lines)} lines {site} repeats on {lowest} or more of its {counts.pages} pages "
-        f"(at least {share:.0%}); a line the cleaner keeps as prose on most of its pages, "
-        "or a headline that is a page's title, is not among them."
+        f"Takes {len(lines)} lines {site} repeats on {lowest} or more of its {counts.pages} "
+        f"pages (at least {share:.0%}). Keeps a line the cleaner keeps as prose on most of "
+        "its pages, and a headline that is a page's title."
     )
-    return (
-        f"# Written by `cleaner learn` from {counts.pages} pages of {site}; edit it freely.\n"
-        f"description: {json.dumps(f'Learned from the pages of {site}.')}\n"
-        f"sites: [{json.dumps(site)}]\n"
-        "rules:\n"
-        f"  - id: {rule_id}\n"
-        "    kind: line\n"
-        f"    description: {json.dumps(description, ensure_ascii=False)}\n"
-        "    match:\n"
-        "      phrases:\n"
-        f"{phrases}\n"
-        "    examples:\n"
-        "      chrome:\n"
-        f"{examples}\n"
-    )
+    out += _rule(f"learned-{slug(site)}-lines", "line", description, lines, counts.pages)
+    out += [f"        - {json.dumps(line, ensure_ascii=False)}\n" for line, _ in lines[:3]]
+    return "".join(out)
+
+
+#: what the tail rule's example puts below its marker (the self-test sets it below an article)
+_EXAMPLE_TAIL = "What follows the marker goes with it."
+
+
+def _rule(
+    rule_id: str, kind: str, description: str, lines: list[tuple[str, int]], pages: int
+) -> list[str]:
+    """A learned rule's YAML up to its ``chrome:`` examples (the caller adds them)."""
+    phrases = [
+        f"        - {json.dumps(line, ensure_ascii=False)}  # on {c} of {pages} pages\n"
+        for line, c in lines
+    ]
+    return [
+        f"  - id: {rule_id}\n",
+        f"    kind: {kind}\n",
+        f"    description: {json.dumps(description, ensure_ascii=False)}\n",
+        "    match:\n",
+        "      phrases:\n",
+        *phrases,
+        "    examples:\n",
+        "      chrome:\n",
+    ]
 
 
 def write_packs(
@@ -252,8 +311,9 @@ def write_packs(
         lines = sites[site].learned(share, min_pages)
         if not lines:
             continue
+        tails = sites[site].tails(share, min_pages)
         path = out_dir / f"{slug(site)}.yaml"
-        write_atomic(path, pack(site, sites[site], lines, share))
+        write_atomic(path, pack(site, sites[site], lines, share, tails))
         written.append(path)
     return written
 

@@ -9,7 +9,7 @@ import pytest
 
 import cleaner
 from cleaner.engine import Engine
-from cleaner.learn import SiteCounts, documents, learn, page_lines
+from cleaner.learn import SiteCounts, documents, learn, page_lines, write_packs
 from cleaner.loader import load_rules
 from cleaner.selftest import check_examples
 
@@ -50,7 +50,7 @@ def test_learns_repeated_chrome_not_the_articles_or_a_standing_paragraph(tmp_pat
     written = learn(engine, documents([_corpus(tmp_path)], "text", None, None), tmp_path / "p")
     assert [p.name for p in written] == ["gazette-example.yaml"]  # one page of other.example
     rules = load_rules([tmp_path / "p"])
-    (rule,) = rules
+    rule = next(r for r in rules if r.kind == "line")
     assert rule.scope.sites == ("gazette.example",)
     phrases = set(rule.match.phrases)  # type: ignore[union-attr]
     assert phrases <= set(CHROME) and phrases  # what the default rules leave of the chrome
@@ -86,7 +86,7 @@ def test_same_corpus_gives_byte_identical_packs_whatever_the_jobs(
 
 
 def _page(lines: list[str], prose: bool = False) -> tuple[list[str], ...]:
-    return lines, lines, lines if prose else [], []
+    return lines, lines, lines if prose else [], [], []
 
 
 def test_share_and_min_pages_decide_what_is_learned() -> None:
@@ -177,7 +177,7 @@ def test_learns_markdown_pages_by_their_visible_text(tmp_path: Path, monkeypatch
     out = tmp_path / "packs"
     args = ["learn", str(site), "--url", "https://gazette.example/", "-o", str(out)]
     assert run_main(args, monkeypatch).code == 0
-    (rule,) = load_rules([out])
+    rule = next(r for r in load_rules([out]) if r.kind == "line")
     phrases = set(rule.match.phrases)  # type: ignore[union-attr]
     assert phrases and phrases <= set(CHROME)  # the links' text, not their Markdown
     page = (site / "page0.md").read_text(encoding="utf-8")
@@ -195,3 +195,46 @@ def test_clean_learn_reads_markdown_inputs_as_markdown(tmp_path: Path, monkeypat
     result = run_main(args, monkeypatch)
     assert result.code == 0
     assert "learned-gazette-example-lines" in result.out
+
+
+COMMENT = (
+    "I have lived by the {topic} for thirty years and I think the council should have "
+    "listened to the people who use it every single day before voting on number {k}."
+)
+
+
+def _site_with_comments(tail: str, pages: int = 6) -> list[str]:
+    """Pages whose article is followed by the site's comment heading and a comment."""
+    out = []
+    for k in range(pages):
+        article = _article(k)
+        comment = COMMENT.format(topic=article[0].split()[3], k=k)
+        out.append("\n".join([*article, tail, "Reader 1", comment]))
+    return out
+
+
+def test_a_line_below_the_prose_of_every_page_becomes_a_tail_marker(tmp_path: Path) -> None:
+    engine = cleaner.engine()
+    counts = SiteCounts()
+    for text in _site_with_comments("Join the discussion below"):
+        counts.add(page_lines(engine, text, "https://gazette.example/"))
+    assert "Join the discussion below" in [line for line, _ in counts.tails(0.5, 3)]
+    written = write_packs({"gazette.example": counts}, tmp_path)
+    rules = load_rules(written)
+    assert [r.kind for r in rules] == ["tail", "line"]
+    failures, checked = check_examples(Engine(rules))
+    assert checked and failures == []
+    page = _site_with_comments("Join the discussion below", pages=8)[7]
+    cleaned = Engine([*engine.rules, *rules]).run(page, "https://gazette.example/").text
+    assert all(line in cleaned for line in _article(7))
+    assert "Reader 1" not in cleaned and "thirty years" not in cleaned
+
+
+def test_a_repeated_line_above_the_prose_is_no_tail_marker() -> None:
+    engine = cleaner.engine()
+    counts = SiteCounts()
+    for k in range(6):
+        article = _article(k)
+        text = "\n".join([article[0], "Join the discussion below", *article[1:]])
+        counts.add(page_lines(engine, text, "https://gazette.example/"))
+    assert counts.tails(0.5, 3) == []

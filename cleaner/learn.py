@@ -29,7 +29,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,7 +246,7 @@ def pack(
     counts: SiteCounts,
     lines: list[tuple[str, int]],
     share: float,
-    tails: list[tuple[str, int]] = (),  # type: ignore[assignment]
+    tails: Sequence[tuple[str, int]] = (),
 ) -> str:
     """The YAML rule file of one site's learned lines and tail markers (each quoted as
     JSON, which YAML reads as it is, with its page count beside it)."""

@@ -18,9 +18,12 @@ stands, on nearly every page it stands on, below most of the page's prose (a "Le
 Reply" heading, a "More from the blog" list head) also becomes a marker of a ``tail``
 rule: what follows it on a page is the site's tail, comment threads and teasers
 whose prose the per-page model may keep; the ``tail`` kind's own test (more prose above
-the marker than below it) keeps an article that runs on past it. Markdown pages are read as
-``clean`` reads them: a line counts by its visible text (links as their text), which is
-what the rules match on a Markdown page.
+the marker than below it) keeps an article that runs on past it. A site named by
+a field rather than a host (``--site-field``) has no URL to be known by: its pack also
+names, under ``detect:``, up to three of its lines that stand on nearly every page of
+the site and on no other site's, and a page that holds one is cleaned with the pack.
+Markdown pages are read as ``clean`` reads them: a line counts by its visible text
+(links as their text), which is what the rules match on a Markdown page.
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ PRUNE_EVERY = 1000
 LATE = 2 / 3
 #: ... and a repeated line is a tail marker when it stands late on this share of its pages
 TAIL_SHARE = 0.9
+#: a pack's ``detect:`` phrases, for pages without a URL: learned lines on this share of
+#: the site's pages, of this many characters or more, seen on no other site's pages
+SIGNATURE_SHARE = 0.9
+SIGNATURE_CHARS = 20
+_HOST = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
 
 
 def page_lines(engine: Engine, text: str, url: str | None, markdown: bool = False) -> PageLines:
@@ -247,15 +255,20 @@ def pack(
     lines: list[tuple[str, int]],
     share: float,
     tails: Sequence[tuple[str, int]] = (),
+    signature: Sequence[str] = (),
 ) -> str:
     """The YAML rule file of one site's learned lines and tail markers (each quoted as
-    JSON, which YAML reads as it is, with its page count beside it)."""
+    JSON, which YAML reads as it is, with its page count beside it), scoped to the site,
+    and to pages holding one of its ``signature`` lines (a row without a URL)."""
     out = [
         f"# Written by `cleaner learn` from {counts.pages} pages of {site}; edit it freely.\n",
         f"description: {json.dumps(f'Learned from the pages of {site}.')}\n",
         f"sites: [{json.dumps(site)}]\n",
-        "rules:\n",
     ]
+    if signature:
+        phrases = ", ".join(json.dumps(line, ensure_ascii=False) for line in signature)
+        out.append(f"detect: [{phrases}]  # lines of this site's pages only\n")
+    out.append("rules:\n")
     if tails:  # before the lines: the markers are learned lines too
         description = (
             f"Takes what follows a line {site} prints below most of the prose of nearly "
@@ -307,13 +320,24 @@ def write_packs(
     """One rule file per site that learned a line, in site order; the files."""
     written = []
     out_dir.mkdir(parents=True, exist_ok=True)
+    spread = Counter(key for counts in sites.values() for key in counts.seen)
     for site in sorted(sites):
-        lines = sites[site].learned(share, min_pages)
+        counts = sites[site]
+        lines = counts.learned(share, min_pages)
         if not lines:
             continue
-        tails = sites[site].tails(share, min_pages)
+        tails = counts.tails(share, min_pages)
+        signature = []
+        if not _HOST.match(site):  # a site named by a field, not a host: no URL to go by
+            signature = [
+                line
+                for line, c in lines
+                if c >= SIGNATURE_SHARE * counts.pages
+                and len(line) >= SIGNATURE_CHARS
+                and spread[_key(line)] == 1
+            ][:3]
         path = out_dir / f"{slug(site)}.yaml"
-        write_atomic(path, pack(site, sites[site], lines, share, tails))
+        write_atomic(path, pack(site, counts, lines, share, tails, signature))
         written.append(path)
     return written
 

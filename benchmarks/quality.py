@@ -375,8 +375,6 @@ def markdown_scores(
     (``cleaner``), scored against the gold of the plain rows with the same ids."""
     from cleaner.markdown import run as run_markdown
 
-    gold = {r["id"]: r for r in news}
-    segments = {r["id"]: r for r in web}
     everything: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
         "raw": ("no cleaning (Markdown)", lambda row: row["text"]),
         "cleaner": (
@@ -387,19 +385,8 @@ def markdown_scores(
     results: dict[str, dict[str, Score]] = {}
     for name in systems:
         label, system = everything[name]
-        news_counts = [
-            shingle_counts(gold[r["id"]]["gold"], markdown_text(system(r)))
-            for r in news_md
-            if r["id"] in gold
-        ]
-        web_counts = [
-            segment_counts(
-                markdown_text(system(r)), segments[r["id"]]["with"], segments[r["id"]]["without"]
-            )
-            for r in web_md
-            if r["id"] in segments
-        ]
-        results[label] = {"news": _news_score(news_counts), "web": score_web(web_counts)}
+        outputs = {r["id"]: markdown_text(system(r)) for r in news_md + web_md}
+        results[label] = _scores(news, web, outputs)
     return results
 
 

@@ -466,7 +466,7 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
     # a boundary rule's removal (a rights notice) stands where the article ends
     edge = own[:, col("edge_above")]
     past_edge = np.cumsum(edge) > 0
-    before_edge = np.cumsum(edge[::-1])[::-1] - edge + own[:, col("edge_below")] > 0
+    before_edge = np.cumsum(edge[::-1])[::-1] - edge > 0  # an edge above a later line
     return np.column_stack(
         [
             idx == 0,

@@ -37,14 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaner.document import split
 from cleaner.engine import Engine
 from cleaner.errors import InputError
 from cleaner.inputs import read_all, walk
-from cleaner.markdown import read
-from cleaner.markdown import run as markdown_run
+from cleaner.markdown import run_read
 from cleaner.parallel import ordered_map, worker_engine
-from cleaner.rule import host_of
+from cleaner.rule import site_host
 from cleaner.textio import decode, write_atomic
 from cleaner.textstats import is_prose
 
@@ -78,8 +76,8 @@ def page_lines(engine: Engine, text: str, url: str | None, markdown: bool = Fals
     late: set[str] = set()
     title = ""
     if markdown:
-        decisions = markdown_run(engine, text, url).decisions
-        shown = read(split(text)[0]).visible
+        outcome, view = run_read(engine, text, url)
+        decisions, shown = outcome.decisions, view.visible
     else:
         decisions = engine.run(text, url).decisions
         shown = [d.text for d in decisions]
@@ -124,11 +122,11 @@ def _key(line: str) -> bytes:
 @dataclass
 class SiteCounts:
     """What one site's pages repeat: per line (by digest), the pages it stands on, the
-    pages on which the cleaner kept it, on which it kept it as prose, and on which it
-    stood in the title. A line's text is kept from its second page on; every
-    ``PRUNE_EVERY`` pages the lines seen on one page only are forgotten, so memory
-    follows the lines the site repeats, not the corpus (a line forgotten and met again
-    counts from there)."""
+    pages on which the cleaner kept it, on which it kept it as prose, on which it stood
+    in the title, and on which it stood late (below ``LATE`` of the kept prose). A
+    line's text is kept from its second page on; every ``PRUNE_EVERY`` pages the lines
+    seen on one page only are forgotten, so memory follows the lines the site repeats,
+    not the corpus (a line forgotten and met again counts from there)."""
 
     pages: int = 0
     seen: Counter[bytes] = field(default_factory=Counter)
@@ -204,7 +202,7 @@ def documents(
         elif name.endswith((".txt", ".md", ".markdown")):
             text, _ = decode(data)
             md = markdown or not name.endswith(".txt")
-            yield (host_of(url).removeprefix("www.") if url else "", text, url, md)
+            yield (site_host(url), text, url, md)
 
 
 def _rows(
@@ -220,10 +218,7 @@ def _rows(
         if not isinstance(row, dict) or not isinstance(row.get(field_name), str):
             raise InputError(f"{path}:{number}: no string field '{field_name}'")
         url = row.get("url") if isinstance(row.get("url"), str) else None
-        if site_field:
-            site = str(row.get(site_field) or "")
-        else:
-            site = host_of(url).removeprefix("www.") if url else ""
+        site = str(row.get(site_field) or "") if site_field else site_host(url)
         yield site, row[field_name], url, markdown
 
 

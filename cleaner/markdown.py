@@ -359,8 +359,14 @@ def engine_input(view: View) -> tuple[list[int], str, list[Layout]]:
 
 
 def run(engine: Engine, text: str, url: str | None = None) -> Outcome:
-    """Clean one Markdown page: the engine decides on the visible text of every line
-    that shows some, and the kept lines come out as they were written.
+    """Clean one Markdown page (see ``run_read``)."""
+    return run_read(engine, text, url)[0]
+
+
+def run_read(engine: Engine, text: str, url: str | None = None) -> tuple[Outcome, View]:
+    """Clean one Markdown page, and say how it was read (its ``View``, a line for each
+    raw line): the engine decides on the visible text of every line that shows some,
+    and the kept lines come out as they were written.
 
     The engine reads the page without the lines that show nothing: Markdown renderers
     set a blank line between any two paragraphs, where a plain-text rendering runs them
@@ -384,8 +390,8 @@ def run(engine: Engine, text: str, url: str | None = None) -> Outcome:
     timeouts = [Timeout(t.rule_id, shown[t.line - 1] + 1) for t in outcome.timeouts]
     _settle_markup_lines(decisions, view, texts)
     if not any(not d.kept or d.spans for d in decisions):
-        return Outcome(text, decisions, timeouts)
-    return Outcome(assemble(texts, endings, decisions, current), decisions, timeouts)
+        return Outcome(text, decisions, timeouts), view
+    return Outcome(assemble(texts, endings, decisions, current), decisions, timeouts), view
 
 
 def _settle_markup_lines(decisions: list[LineDecision], view: View, texts: list[str]) -> None:

@@ -41,6 +41,12 @@ def host_of(url: str) -> str:
         return ""
 
 
+def site_host(url: str | None) -> str:
+    """The site a URL names, as learning and training group pages: its host without
+    ``www.`` ("" without a URL)."""
+    return host_of(url).removeprefix("www.") if url else ""
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where a rule applies: any page (empty scope), pages of ``sites``, or pages ``detect``

@@ -31,7 +31,7 @@ from cleaner.features import PageLines, page_features, page_lines
 from cleaner.labels import has_labels, line_labels
 from cleaner.linemodel import LineModel
 from cleaner.markdown import engine_input, read
-from cleaner.rule import Page, Removal, Rule, host_of
+from cleaner.rule import Page, Removal, Rule, site_host
 
 
 class TrainingError(CleanerError):
@@ -70,8 +70,7 @@ def site_of(row: dict[str, Any]) -> str:
     url = str(row.get("url") or "")
     if "::" in url:
         return url.split("::", 1)[1].split("-", 1)[0].lower()
-    host = host_of(url) if url else ""
-    return host.removeprefix("www.")
+    return site_host(url)
 
 
 def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:

@@ -23,19 +23,25 @@ from cleaner.rule import Rule, RuleTimeout, host_of
 from cleaner.scan import Scanner
 
 MAX_PASSES = 4
+#: a page of more lines is cleaned in parts of about this many, each cut at a blank
+#: line where one comes soon enough: what the rules build per page (folded copies,
+#: indexes, the model's measures) then stays the size of a part, not of a 30 MB file.
+#: No web page comes near it (the dev pages hold at most 1,773 lines).
+PAGE_LINES = 10_000
 #: lines an engine cleans the pure way before it loads the scan database (a quarter
 #: second): a short run, one small file or a pre-commit hook, never pays for it
 WARM_LINES = 2000
 
 
-@dataclass
+@dataclass(slots=True)  # one a line: a 30 MB file has about a million of them
 class LineDecision:
     """What happened to one input line. ``number`` is 1-based."""
 
     number: int
     text: str
     rule_id: str | None = None  # set when the whole line was removed
-    spans: list[tuple[str, str]] = field(default_factory=list)  # (removed text, rule id)
+    #: (removed text, rule id) of each cut; a tuple shared by the lines nothing was cut from
+    spans: Sequence[tuple[str, str]] = ()
 
     @property
     def kept(self) -> bool:
@@ -171,9 +177,38 @@ class Engine:
         early, late_rules = self.select(url, text, html)
         if not late:
             late_rules = []
+        bounds = parts(texts)
+        if len(bounds) == 1:
+            state = self._clean(texts, 0, early, late_rules, layout)
+            decisions, timeouts, current = state.decisions, state.timeouts, state.current
+            edits = state.edits
+        else:  # each part's state goes once read: its memo is the size of the part
+            decisions, timeouts, current, edits = [], [], [], 0
+            for start, end in bounds:
+                state = self._clean(texts[start:end], start, early, late_rules, layout)
+                decisions += state.decisions
+                timeouts += state.timeouts
+                current += state.current
+                edits += state.edits
+            del state
+        if not edits:
+            return Outcome(text, decisions, timeouts)
+        output = assemble(texts, endings, decisions, current)
+        return Outcome(output, decisions, timeouts, current)
+
+    def _clean(
+        self,
+        texts: list[str],
+        first: int,
+        early: list[Rule],
+        late_rules: list[Rule],
+        layout: Sequence[Sequence[float]] | None,
+    ) -> _State:
+        """Run both stages over ``texts`` (the page's lines from line ``first`` on, 0-based)
+        to their fixed point."""
         memo = self._memo(texts)
-        memo.layout = layout
-        state = _State(texts, memo)
+        memo.layout = layout[first : first + len(texts)] if layout is not None else None
+        state = _State(texts, memo, first)
         # A stage changes nothing on a page it has already left unchanged: rules read
         # only the page, so a stage runs again only once the page has changed since.
         ran_at = {0: -1, 1: -1}  # edits count when each stage last ran
@@ -188,11 +223,7 @@ class Engine:
                     self._stage(state, stage, fresh)
             if state.edits == before:
                 break
-        decisions, timeouts = state.decisions, state.timeouts
-        if not state.edits:
-            return Outcome(text, decisions, timeouts)
-        output = assemble(texts, endings, decisions, state.current)
-        return Outcome(output, decisions, timeouts, state.current)
+        return state
 
     def _stage(self, state: _State, rules: list[Rule], fresh: set[int] | None) -> None:
         """Run one stage over the lines still alive.
@@ -221,7 +252,7 @@ class Engine:
                         state.apply(rule, index, removal.spans, gone)
             except RuleTimeout as exc:
                 state.disabled.add(rule.id)
-                state.timeouts.append(Timeout(rule.id, lines[exc.position] + 1))
+                state.timeouts.append(Timeout(rule.id, state.first + lines[exc.position] + 1))
         if gone:
             state.alive = [i for i in alive if i not in gone]
             state.edits += len(gone)
@@ -230,8 +261,9 @@ class Engine:
 class _State:
     """What one ``Engine.run`` knows about its page as the stages edit it."""
 
-    def __init__(self, texts: list[str], memo: Memo) -> None:
-        self.decisions = list(map(LineDecision, range(1, len(texts) + 1), texts))
+    def __init__(self, texts: list[str], memo: Memo, first: int = 0) -> None:
+        self.first = first  # the page's line this part starts at (0-based)
+        self.decisions = list(map(LineDecision, range(first + 1, first + len(texts) + 1), texts))
         self.current = list(texts)  # current text of every line
         self.alive = list(range(len(texts)))  # indices of lines still in the document
         self.memo = memo
@@ -255,11 +287,31 @@ class _State:
             decision.rule_id = rule.id
             gone.add(index)
         elif pieces:
-            decision.spans.extend((p, rule.id) for p in pieces)
+            decision.spans = [*decision.spans, *((p, rule.id) for p in pieces)]
             self.current[index] = remaining
             self.memo.changed(index)
             self.cut.append(index)
             self.edits += 1
+
+
+def parts(texts: Sequence[str], size: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the parts a page of ``texts`` is cleaned in: the whole page when it
+    holds at most ``size`` lines (default ``PAGE_LINES``); else parts of ``size`` lines or
+    more, each ending at the first blank line after that (at ``2 * size`` lines when none
+    comes)."""
+    size = PAGE_LINES if size is None else size
+    n = len(texts)
+    out = []
+    start = 0
+    while n - start > size:
+        end = start + size
+        while end < min(n, start + 2 * size) and not is_blank(texts[end - 1]):
+            end += 1
+        out.append((start, end))
+        start = end
+    if start < n or not out:
+        out.append((start, n))
+    return out
 
 
 def assemble(

@@ -272,12 +272,15 @@ def rules_list(
 
 
 def _scope_label(rule: Rule) -> str:
-    """Where a scoped rule applies: its sites, or pages it detects, and HTML input only."""
+    """Where a scoped rule applies: its sites, or pages it detects, and HTML or Markdown
+    input only."""
     where = list(rule.scope.sites)
     if rule.scope.detect is not None:
         where.append("detected")
     if rule.scope.html:
         where.append("html")
+    if rule.scope.markdown:
+        where.append("markdown")
     return ", ".join(where)
 
 

@@ -146,11 +146,13 @@ class Engine:
         return Memo(self.table)
 
     def select(
-        self, url: str | None, text: str, html: bool = False
+        self, url: str | None, text: str, html: bool = False, markdown: bool = False
     ) -> tuple[list[Rule], list[Rule]]:
         """The rules that apply to this page, split into the early and the late stage."""
         host = host_of(url) if url else ""
-        key = tuple(r.scope.generic or r.scope.applies(host, text, html) for r in self.rules)
+        key = tuple(
+            r.scope.generic or r.scope.applies(host, text, html, markdown) for r in self.rules
+        )
         if key not in self._selected:
             chosen = [r for r, on in zip(self.rules, key, strict=True) if on]
             self._selected[key] = (
@@ -167,25 +169,27 @@ class Engine:
         late: bool = True,
         html: bool = False,
         layout: Sequence[Sequence[float]] | None = None,
+        raw: Sequence[str] | None = None,
     ) -> Outcome:
         """Clean one page. ``late=False`` skips the late stage (the content detector):
         text an HTML extractor already cut down to the article gains nothing from it.
         ``html`` says the text was extracted from HTML: rules scoped to that run too.
         ``layout`` holds what the page's markup said of each line (``cleaner.markdown``),
-        for the line model."""
+        for the line model; ``raw``, given for a Markdown page, each line as written,
+        which the rules of ``input: markdown`` files read (they run on such pages only)."""
         texts, endings = split(text)
-        early, late_rules = self.select(url, text, html)
+        early, late_rules = self.select(url, text, html, markdown=raw is not None)
         if not late:
             late_rules = []
         bounds = parts(texts)
         if len(bounds) == 1:
-            state = self._clean(texts, 0, early, late_rules, layout)
+            state = self._clean(texts, 0, early, late_rules, layout, raw)
             decisions, timeouts, current = state.decisions, state.timeouts, state.current
             edits = state.edits
         else:  # each part's state goes once read: its memo is the size of the part
             decisions, timeouts, current, edits = [], [], [], 0
             for start, end in bounds:
-                state = self._clean(texts[start:end], start, early, late_rules, layout)
+                state = self._clean(texts[start:end], start, early, late_rules, layout, raw)
                 decisions += state.decisions
                 timeouts += state.timeouts
                 current += state.current
@@ -203,12 +207,15 @@ class Engine:
         early: list[Rule],
         late_rules: list[Rule],
         layout: Sequence[Sequence[float]] | None,
+        raw: Sequence[str] | None = None,
     ) -> _State:
         """Run both stages over ``texts`` (the page's lines from line ``first`` on, 0-based)
         to their fixed point."""
         memo = self._memo(texts)
         memo.layout = layout[first : first + len(texts)] if layout is not None else None
         state = _State(texts, memo, first)
+        if raw is not None:
+            state.raw = list(raw[first : first + len(texts)])
         # A stage changes nothing on a page it has already left unchanged: rules read
         # only the page, so a stage runs again only once the page has changed since.
         ran_at = {0: -1, 1: -1}  # edits count when each stage last ran
@@ -239,10 +246,19 @@ class Engine:
             changed = [i for i in alive if i in fresh]
             fresh_page = Page([current[i] for i in changed], changed, memo, edges)
         gone: set[int] = set()
+        raw_page: Page | None = None
         for rule in rules:
             if rule.id in state.disabled:
                 continue
             on, lines = (fresh_page, changed) if rule.local else (page, alive)
+            if rule.scope.markdown:  # reads the raw lines, which cuts never change
+                if state.raw is None or (rule.local and fresh is not None):
+                    continue
+                if state.raw_memo is None:
+                    state.raw_memo = Memo(self.table)
+                if raw_page is None:
+                    raw_page = Page([state.raw[i] for i in alive], alive, state.raw_memo, edges)
+                on, lines = raw_page, alive
             if not lines:
                 continue
             try:
@@ -272,6 +288,10 @@ class _State:
         self.edges: set[int] = set()  # lines removed by boundary rules
         self.cut: list[int] = []  # lines cut, in order (a line may come more than once)
         self.edits = 0  # lines removed or cut so far
+        #: each line as written, on a Markdown page (``input: markdown`` rules read it),
+        #: and the memo of those lines (no scan: the page's scan read the visible text)
+        self.raw: list[str] | None = None
+        self.raw_memo: Memo | None = None
 
     def apply(self, rule: Rule, index: int, spans: Sequence[Span] | None, gone: set[int]) -> None:
         """Remove line ``index`` (adding it to ``gone``) or cut ``spans`` out of it."""

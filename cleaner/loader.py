@@ -2,7 +2,9 @@
 
 A rule file holds ``rules:``, a list of rules. It may also carry ``sites:`` and
 ``detect:`` that scope every rule in it (a site pack), ``input: html``, which keeps
-its rules to text extracted from HTML pages, and ``vocabulary:``, named word lists
+its rules to text extracted from HTML pages, ``input: markdown``, which keeps them to
+Markdown pages and has their matches read each line's raw Markdown (links with their
+URLs, marks and all) instead of its visible text, and ``vocabulary:``, named word lists
 (see ``cleaner.vocabulary``); a file may hold vocabularies alone. Every rule of a rule
 set may use every vocabulary it loads and the default ones (``rules/vocabulary/``),
 which are there even without the default rules. YAML is read with the safe
@@ -33,7 +35,7 @@ COMMON_KEYS = {
     *("boundary", "unless"),
 }
 FILE_KEYS = {"rules", "sites", "detect", "description", "input", "vocabulary"}
-INPUTS = ("html",)
+INPUTS = ("html", "markdown")
 RULE_SUFFIXES = (".yaml", ".yml")
 _ID = regex.compile(r"^[^\s:]+$")
 #: lines an ``unless`` that keeps every line finds something in
@@ -103,9 +105,11 @@ class LoadedFile:
 def _scope(spec: dict[str, Any], where: str, timeout: float, base: Scope | None) -> Scope:
     sites = spec.get("sites")
     detect = spec.get("detect")
-    html = base.html if base else _input(spec)
+    given = _input(spec)
+    html = base.html if base else given == "html"
+    markdown = base.markdown if base else given == "markdown"
     if sites is None and detect is None:
-        return base or Scope(html=html)
+        return base or Scope(html=html, markdown=markdown)
     if sites is not None and (
         not isinstance(sites, list) or not all(isinstance(s, str) and s for s in sites)
     ):
@@ -115,17 +119,17 @@ def _scope(spec: dict[str, Any], where: str, timeout: float, base: Scope | None)
         if isinstance(detect, list):
             detect = {"contains": detect}
         detect_matcher = Matcher(detect, timeout=timeout)
-    return Scope(tuple(s.lower().lstrip(".") for s in sites or ()), detect_matcher, html)
+    return Scope(tuple(s.lower().lstrip(".") for s in sites or ()), detect_matcher, html, markdown)
 
 
-def _input(spec: dict[str, Any]) -> bool:
-    """Whether a rule file's ``input:`` keeps its rules to text extracted from HTML."""
+def _input(spec: dict[str, Any]) -> str | None:
+    """The input a rule file's ``input:`` keeps its rules to: "html", "markdown" or None."""
     value = spec.get("input")
     if value is None:
-        return False
+        return None
     if value not in INPUTS:
         raise SpecError(f"'input' must be one of: {', '.join(INPUTS)}")
-    return True
+    return str(value)
 
 
 def _examples(spec: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -186,6 +190,11 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
             boundary=boolean(spec, "boundary", False),
         )
         rule.configure(spec, rule_timeout)
+        if rule.scope.markdown and (cls.late or kind == "inline"):
+            raise SpecError(
+                f"kind '{kind}' cannot read raw Markdown (input: markdown): such a rule "
+                "removes whole lines of the raw page"
+            )
         if (
             rule.match is not None
             and rule.kind not in ("inline", "duplicate")

@@ -7,7 +7,8 @@ line is read as its visible text (``visible``): a link reads as its text, an ima
 its alt text, and the marks of emphasis, headings, lists, quotes and tables are left
 out. The engine decides on the lines that show text (see ``run``); each decision maps
 back one to one onto the raw line, and the output is the raw lines that were kept,
-links and marks and all.
+links and marks and all. The rules of an ``input: markdown`` file read the raw line
+instead, links' addresses and all (``rules/markdown/``), on Markdown pages only.
 
 Three kinds of line are the Markdown's own and are left alone:
 
@@ -376,7 +377,7 @@ def run_read(engine: Engine, text: str, url: str | None = None) -> tuple[Outcome
     texts, endings = split(text)
     view = read(texts)
     shown, page, marks = engine_input(view)
-    outcome = engine.run(page, url, layout=marks)
+    outcome = engine.run(page, url, layout=marks, raw=[texts[k] for k in shown])
     decisions = [LineDecision(k + 1, raw) for k, raw in enumerate(texts)]
     current = list(texts)
     for k, d in zip(shown, outcome.decisions, strict=True):

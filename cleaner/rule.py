@@ -50,18 +50,20 @@ def site_host(url: str | None) -> str:
 @dataclass(frozen=True)
 class Scope:
     """Where a rule applies: any page (empty scope), pages of ``sites``, or pages ``detect``
-    finds; with ``html`` set, only text extracted from HTML."""
+    finds; with ``html`` set, only text extracted from HTML; with ``markdown`` set, only
+    Markdown pages, whose raw lines its matches read."""
 
     sites: tuple[str, ...] = ()
     detect: Matcher | None = None
     html: bool = False  # only on text extracted from an HTML page (``input: html``)
+    markdown: bool = False  # only on Markdown pages, reading raw lines (``input: markdown``)
 
     @property
     def generic(self) -> bool:
-        return not self.sites and self.detect is None and not self.html
+        return not self.sites and self.detect is None and not self.html and not self.markdown
 
-    def applies(self, host: str, text: str, html: bool = False) -> bool:
-        if self.html and not html:
+    def applies(self, host: str, text: str, html: bool = False, markdown: bool = False) -> bool:
+        if (self.html and not html) or (self.markdown and not markdown):
             return False
         if not self.sites and self.detect is None:
             return True

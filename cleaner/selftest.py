@@ -4,11 +4,12 @@ Each ``chrome`` example must be removed, every non-blank line of it, by that rul
 Each ``keep`` example must survive the whole rule set. Examples are set inside a
 neutral article so that rules reading their surroundings see a real page: ``head``
 examples above it, ``tail`` examples below it, the rest between two of its paragraphs.
+The examples of an ``input: markdown`` rule are raw Markdown, read as a Markdown page.
 """
 
 from __future__ import annotations
 
-from cleaner.engine import Engine
+from cleaner.engine import Engine, Outcome
 from cleaner.rule import Rule, Scope
 
 ARTICLE_TOP = [
@@ -43,7 +44,7 @@ def check_chrome(rule: Rule, example: str) -> str | None:
     """None when ``rule`` alone removes every line of ``example`` in context, else why not."""
     lines, span = _page(rule, example)
     solo = Engine([_unscoped(rule)])
-    outcome = solo.run("\n".join(lines) + "\n")
+    outcome = _run(solo, rule, "\n".join(lines) + "\n", None)
     for i in span:
         decision = outcome.decisions[i]
         if decision.text.strip() and decision.rule_id != rule.id:
@@ -58,8 +59,9 @@ def check_keep(engine: Engine, rule: Rule, example: str) -> str | None:
     """None when the whole rule set keeps every line of ``example`` in context."""
     lines, span = _page(rule, example)
     text = "\n".join(lines) + "\n"
-    outcomes = [engine.run(text, _url_for(rule))]
-    if any(r.scope.html for r in engine.rules):  # as HTML input runs: no late stage
+    outcomes = [_run(engine, rule, text, _url_for(rule))]
+    # as HTML input runs (no late stage), unless the example is Markdown
+    if not rule.scope.markdown and any(r.scope.html for r in engine.rules):
         outcomes.append(engine.run(text, _url_for(rule), late=False, html=True))
     for outcome in outcomes:
         for i in span:
@@ -71,11 +73,21 @@ def check_keep(engine: Engine, rule: Rule, example: str) -> str | None:
     return None
 
 
+def _run(engine: Engine, rule: Rule, text: str, url: str | None) -> Outcome:
+    """The page cleaned as ``rule``'s input is: Markdown for an ``input: markdown`` rule."""
+    if rule.scope.markdown:
+        from cleaner.markdown import run
+
+        return run(engine, text, url)
+    return engine.run(text, url)
+
+
 def _unscoped(rule: Rule) -> Rule:
+    """``rule`` on any page of its input (sites and ``detect`` dropped)."""
     from copy import copy
 
     clone = copy(rule)
-    clone.scope = Scope()
+    clone.scope = Scope(markdown=rule.scope.markdown)
     return clone
 
 

@@ -134,8 +134,9 @@ def prepare(rows: Iterable[dict[str, Any]], rules: Sequence[Rule]) -> list[Label
     for row in rows:
         recorder.seen = None
         if row.get("markdown"):
-            _, page, layout = engine_input(read(split(row["text"])[0]))
-            engine.run(page, row.get("url"), layout=layout)
+            texts = split(row["text"])[0]
+            shown, page, layout = engine_input(read(texts))
+            engine.run(page, row.get("url"), layout=layout, raw=[texts[k] for k in shown])
         else:
             engine.run(row["text"], row.get("url"))
         seen = recorder.seen or PageLines([], [], [], [])

@@ -52,6 +52,13 @@ BAD = {
         "YAML",
     ),
     "not-rules": ("- id: g\n", None, None, "'rules:'"),
+    "markdown-inline": (
+        "input: markdown\nrules:\n  - id: i\n    kind: inline\n    match: {regex: x}\n",
+        3,
+        "i",
+        "cannot read raw Markdown",
+    ),
+    "unknown-input": ("input: pdf\nrules: []\n", 1, None, "'input' must be one of: html, markdown"),
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 import cleaner
 from cleaner import markdown
+from cleaner.loader import default_rules_dir
 from cleaner.markdown import EMPTY_ID, NEIGHBOURS_ID, inline, read, visible
 
 from .conftest import FIXTURES, run_cli, run_main
@@ -168,6 +169,46 @@ def test_a_span_cut_applies_only_to_a_line_without_marks() -> None:
     assert plain.split(" Foto")[0] in out and other in out
     cut = [d for d in outcome.decisions if d.spans]
     assert [d.text for d in cut] == [plain]
+
+
+def test_a_markdown_input_rule_reads_the_raw_line_on_markdown_pages_only(tmp_path: Path) -> None:
+    """An ``input: markdown`` rule matches the line as written (the link's address shows),
+    and never runs on plain text, where no line is Markdown."""
+    (tmp_path / "raw.yaml").write_text(
+        "input: markdown\nrules:\n"
+        "  - id: anchor-link\n    kind: line\n    match: '^\\[[^\\]]*\\]\\(#[a-z]+\\)$'\n",
+        encoding="utf-8",
+    )
+    engine = cleaner.engine([tmp_path])
+    page = "\n".join(["[Skip ahead](#main)", "", *ARTICLE, ""])
+    outcome = markdown.run(engine, page)
+    assert [(d.text, d.rule_id) for d in outcome.removed] == [
+        ("[Skip ahead](#main)", "anchor-link")
+    ]
+    assert outcome.text == "\n".join(ARTICLE) + "\n"
+    assert not any(d.rule_id == "anchor-link" for d in engine.run(page).decisions)
+    # the visible text "Skip ahead" holds no address: a rule on visible text cannot see it
+    assert visible("[Skip ahead](#main)") == "Skip ahead"
+
+
+def test_the_default_markdown_rules_take_links_by_their_address() -> None:
+    byline = "By [Ann Lee](https://example.com/author/ann-lee/)"
+    tags = "[Travel](/category/travel/), [Harbour](/tag/harbour/)"
+    share = "[Facebook](https://www.facebook.com/sharer/sharer.php?u=x) [Twitter](https://twitter.com/intent/tweet?url=x)"
+    quote = (
+        "[The pier is the heart of the town. Click To Tweet](https://twitter.com/share?text=pier)"
+    )
+    page = "\n".join([byline, "", *ARTICLE, "", quote, "", share, "", tags, ""])
+    pack = cleaner.engine([default_rules_dir() / "markdown"], default_rules=False)
+    outcome = markdown.run(pack, page)
+    ids = {d.text: d.rule_id for d in outcome.removed}
+    assert ids == {
+        byline: "markdown-author-links",
+        share: "markdown-share-links",
+        tags: "markdown-taxonomy-links",
+    }
+    everything = markdown.run(ENGINE, page).text.splitlines()
+    assert quote in everything and not {byline, share, tags} & set(everything)
 
 
 def test_a_document_without_text_is_left_alone() -> None:

@@ -22,6 +22,12 @@ STANDING = (
 )
 
 
+BIO = (
+    "Mara Quinn has edited the Harbour Gazette since 2004 and writes about the council, "
+    "the harbour and the people who keep the town running."
+)
+
+
 def _article(k: int) -> list[str]:
     topic = ["bridge", "school", "market", "harbour", "library"][k % 5]
     return [
@@ -37,7 +43,8 @@ def _corpus(tmp_path: Path, pages: int = 6) -> Path:
     path = tmp_path / "crawl.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for k in range(pages):
-            lines = [CHROME[0], *_article(k), STANDING, CHROME[1], CHROME[2]]
+            standing = [STANDING] if k % 3 else []  # on two pages in three
+            lines = [CHROME[0], *_article(k), *standing, BIO, CHROME[1], CHROME[2]]
             row = {"url": f"https://www.gazette.example/story/{k}", "text": "\n".join(lines)}
             fh.write(json.dumps(row) + "\n")
         row = {"url": "https://other.example/a", "text": "\n".join(_article(9))}
@@ -46,6 +53,8 @@ def _corpus(tmp_path: Path, pages: int = 6) -> Path:
 
 
 def test_learns_repeated_chrome_not_the_articles_or_a_standing_paragraph(tmp_path: Path) -> None:
+    """A paragraph on two pages in three may be the articles' own (a column's standing
+    note); one on every page of the site (its editor's bio) is the site's."""
     engine = cleaner.engine()
     written = learn(engine, documents([_corpus(tmp_path)], "text", None, None), tmp_path / "p")
     assert [p.name for p in written] == ["gazette-example.yaml"]  # one page of other.example
@@ -53,7 +62,8 @@ def test_learns_repeated_chrome_not_the_articles_or_a_standing_paragraph(tmp_pat
     rule = next(r for r in rules if r.kind == "line")
     assert rule.scope.sites == ("gazette.example",)
     phrases = set(rule.match.phrases)  # type: ignore[union-attr]
-    assert phrases <= set(CHROME) and phrases  # what the default rules leave of the chrome
+    assert BIO in phrases
+    assert phrases - {BIO} <= set(CHROME) and phrases - {BIO}  # what the rules leave of it
     assert STANDING not in phrases
     assert not any(line in phrases for k in range(6) for line in _article(k))
 
@@ -67,7 +77,7 @@ def test_packs_pass_their_own_examples_and_clean_the_site(tmp_path: Path) -> Non
     page = "\n".join([CHROME[0], *_article(7), STANDING, *CHROME[1:]])
     outcome = engine.run(page, "https://gazette.example/new")
     learned = {d.text for d in outcome.decisions if (d.rule_id or "").startswith("learned-")}
-    assert learned and learned <= set(CHROME)
+    assert learned and learned <= {*CHROME, BIO}
     assert STANDING in outcome.text
     elsewhere = engine.run(page, "https://another.example/")
     assert not any((d.rule_id or "").startswith("learned-") for d in elsewhere.decisions)
@@ -98,6 +108,10 @@ def test_share_and_min_pages_decide_what_is_learned() -> None:
     for _ in range(8):  # kept as prose on every page it stands on: not chrome
         counts.add(_page(["Kept prose"], prose=True))
     assert [line for line, _ in counts.learned(0.1, 2)] == ["Menu", "Rare"]
+    everywhere = SiteCounts()
+    for k in range(10):  # ... unless it stands on nearly every page of the site
+        everywhere.add(_page(["Bio"] + ["Column note"] * (k < 8), prose=True))
+    assert everywhere.learned(0.5, 3) == [("Bio", 10)]
 
 
 def test_a_headline_listed_on_other_pages_is_not_learned_from_them() -> None:

@@ -208,6 +208,15 @@ def test_tail_that_does_not_weigh_cuts_above_more_prose(tmp_path: Path) -> None:
     assert certain.run(f"Ann said:\n{PROSE}\n").text == f"Ann said:\n{PROSE}\n"
 
 
+def test_tail_that_repeats_cuts_from_the_first_of_enough_markers(tmp_path: Path) -> None:
+    rule = "rules: [{id: t, kind: tail, weigh: false, repeats: 2, match: {regex: 'said:$'}}]"
+    engine = engine_from(tmp_path, rule)
+    one = f"{PROSE}\nAnn said:\n{PROSE2}\n"
+    assert engine.run(one).text == one
+    two = f"{PROSE}\nAnn said:\n{PROSE2}\nBob said:\n{PROSE}\n"
+    assert engine.run(two).text == f"{PROSE}\n"
+
+
 def test_head_cuts_above_marker_only_when_article_follows(tmp_path: Path) -> None:
     engine = engine_from(
         tmp_path,

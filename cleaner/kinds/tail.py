@@ -9,6 +9,9 @@ heads the article, and a comment count printed above the article's last paragrap
 ("51 Kommentare") is not a comment section. A rule with ``weigh: false`` skips both
 tests: its marker cannot be article text (the "Ann on May 2, 2019 at 4:47 pm said:"
 that heads a comment), so it ends the article wherever it stands below some prose.
+With ``repeats: N`` a marker counts only as the first of N or more lines of the page
+that match: a comment thread, each comment under its own head ("Chibby said..."),
+where one such line alone may be an article's.
 
     - id: tags-footer
       kind: tail
@@ -17,10 +20,10 @@ that heads a comment), so it ends the article wherever it stands below some pros
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cleaner.rule import Page, Removal, Rule, boolean
+from cleaner.rule import Page, Removal, Rule, boolean, positive_int
 from cleaner.textstats import ends_sentence
 
 # this many paragraphs right below a marker, or nothing but sentences down to the end of
@@ -30,17 +33,21 @@ _PARAGRAPHS = 3
 
 class TailRule(Rule):
     kind = "tail"
-    params = frozenset({"weigh"})
+    params = frozenset({"weigh", "repeats"})
 
     weigh: bool = True  # weigh the prose around the marker before cutting
+    repeats: int = 1  # lines of the page that must match, the marker the first of them
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         self.weigh = boolean(spec, "weigh", True)
+        self.repeats = positive_int(spec, "repeats", 1, minimum=1)
 
     def apply(self, page: Page) -> Iterator[Removal]:
-        for i in self.candidates(page):
-            if not self.matches(page, i):
-                continue
+        markers: Iterable[int] = (i for i in self.candidates(page) if self.matches(page, i))
+        if self.repeats > 1:  # read them all: a marker needs repeats - 1 more below it
+            found = list(markers)
+            markers = found[: len(found) - self.repeats + 1]
+        for i in markers:
             above = page.prose_above(i)
             if above > 0 and (not self.weigh or self._below_article(page, i, above)):
                 yield from (Removal(j, self.id) for j in range(i, len(page)))

@@ -10,7 +10,7 @@ heads the article, and a comment count printed above the article's last paragrap
 tests: its marker cannot be article text (the "Ann on May 2, 2019 at 4:47 pm said:"
 that heads a comment), so it ends the article wherever it stands below some prose.
 With ``repeats: N`` a marker counts only as the first of N or more lines of the page
-that match: a comment thread, each comment under its own head ("Chibby said..."),
+that match: a comment thread, each comment under its own head ("Marta said..."),
 where one such line alone may be an article's.
 
     - id: tags-footer

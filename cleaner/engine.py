@@ -12,11 +12,11 @@ once chrome around a line has gone.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from cleaner import scan
-from cleaner.document import split
+from cleaner.document import join, split
 from cleaner.matching import Matcher, Span
 from cleaner.page import LiteralTable, Memo, Page, is_blank
 from cleaner.rule import Rule, RuleTimeout, host_of
@@ -176,20 +176,22 @@ class Engine:
         ``html`` says the text was extracted from HTML: rules scoped to that run too.
         ``layout`` holds what the page's markup said of each line (``cleaner.markdown``),
         for the line model; ``raw``, given for a Markdown page, each line as written,
-        which the rules of ``input: markdown`` files read (they run on such pages only)."""
+        which the rules of ``input: markdown`` files read (they run on such pages only).
+        A page of more than ``PAGE_LINES`` lines is cleaned in parts (``parts``), each
+        with the rules its own text calls for: a pack's ``detect:`` reads the part."""
         texts, endings = split(text)
-        early, late_rules = self.select(url, text, html, markdown=raw is not None)
-        if not late:
-            late_rules = []
         bounds = parts(texts)
         if len(bounds) == 1:
-            state = self._clean(texts, 0, early, late_rules, layout, raw)
+            rules = self.select(url, text, html, markdown=raw is not None)
+            state = self._clean(texts, 0, *rules, layout, raw, late)
             decisions, timeouts, current = state.decisions, state.timeouts, state.current
             edits = state.edits
         else:  # each part's state goes once read: its memo is the size of the part
             decisions, timeouts, current, edits = [], [], [], 0
             for start, end in bounds:
-                state = self._clean(texts[start:end], start, early, late_rules, layout, raw)
+                part = join(texts[start:end], endings[start:end])
+                rules = self.select(url, part, html, markdown=raw is not None)
+                state = self._clean(texts[start:end], start, *rules, layout, raw, late)
                 decisions += state.decisions
                 timeouts += state.timeouts
                 current += state.current
@@ -200,6 +202,28 @@ class Engine:
         output = assemble(texts, endings, decisions, current)
         return Outcome(output, decisions, timeouts, current)
 
+    def run_parts(
+        self, pages: Iterable[tuple[list[str], list[str]]], url: str | None = None
+    ) -> Iterator[Outcome]:
+        """Clean a page of text that comes in parts, (texts, endings) as ``split`` gives
+        them, cut where ``parts`` cuts: a huge text file, read as it is cleaned. Yields an
+        outcome per part, its ``text`` the part's share of the page ``run`` would give
+        (blank runs collapse across parts alike), its decisions numbered in the page."""
+        joined = Assembler()
+        first = 0
+        previous: Outcome | None = None
+        for texts, endings in pages:
+            rules = self.select(url, join(texts, endings))
+            state = self._clean(texts, first, *rules, None)
+            first += len(texts)
+            if previous is not None:
+                yield previous
+            text = joined.feed(texts, endings, state.decisions, state.current)
+            previous = Outcome(text, state.decisions, state.timeouts, state.current)
+        if previous is not None:
+            previous.text += joined.finish()
+            yield previous
+
     def _clean(
         self,
         texts: list[str],
@@ -208,9 +232,12 @@ class Engine:
         late_rules: list[Rule],
         layout: Sequence[Sequence[float]] | None,
         raw: Sequence[str] | None = None,
+        late: bool = True,
     ) -> _State:
-        """Run both stages over ``texts`` (the page's lines from line ``first`` on, 0-based)
-        to their fixed point."""
+        """Run both stages (the late one only if ``late``) over ``texts`` (the page's
+        lines from line ``first`` on, 0-based) to their fixed point."""
+        if not late:
+            late_rules = []
         memo = self._memo(texts)
         memo.layout = layout[first : first + len(texts)] if layout is not None else None
         state = _State(texts, memo, first)
@@ -338,24 +365,53 @@ def assemble(
     texts: list[str], endings: list[str], decisions: list[LineDecision], current: list[str]
 ) -> str:
     """Join the kept lines; collapse blank runs that removals left behind."""
-    out: list[str] = []  # text and ending, alternately
-    pending: list[str] = []  # blank lines (text, ending) since the last kept text line
-    removed_since = False
-    seen_text = False
-    for i, decision in enumerate(decisions):
-        if decision.rule_id is not None:
-            removed_since = True
-            continue
-        if is_blank(texts[i]):  # a zero-width spacer too: the rules saw it as blank
-            pending += (texts[i], endings[i])
-            continue
-        if removed_since:
-            pending = pending[:2] if seen_text else []
-        out += pending
-        out += (current[i], endings[i])
-        pending, removed_since, seen_text = [], False, True
-    if not removed_since:
-        out += pending
-    if out and texts and endings[-1] == "" and out[-1]:
-        out[-1] = ""
-    return "".join(out)
+    joined = Assembler()
+    return joined.feed(texts, endings, decisions, current) + joined.finish()
+
+
+class Assembler:
+    """``assemble`` for a page that comes in parts: ``feed`` each part in order, then
+    ``finish``; the pieces returned, joined, are what ``assemble`` gives for the page."""
+
+    def __init__(self) -> None:
+        self.pending: list[str] = []  # blank lines (text, ending) since the last kept text line
+        self.removed_since = False  # a line removed since the last kept text line
+        self.seen_text = False  # a text line kept so far
+        #: the last piece joined: the page's last ending, which ``finish`` may yet drop
+        self.held: list[str] = []
+        self.last_ending: str | None = None  # the page's last line's ending so far
+
+    def feed(
+        self,
+        texts: Sequence[str],
+        endings: Sequence[str],
+        decisions: Sequence[LineDecision],
+        current: Sequence[str],
+    ) -> str:
+        out = self.held  # text and ending, alternately
+        pending, removed_since, seen_text = self.pending, self.removed_since, self.seen_text
+        for i, decision in enumerate(decisions):
+            if decision.rule_id is not None:
+                removed_since = True
+                continue
+            if is_blank(texts[i]):  # a zero-width spacer too: the rules saw it as blank
+                pending += (texts[i], endings[i])
+                continue
+            if removed_since:
+                pending = pending[:2] if seen_text else []
+            out += pending
+            out += (current[i], endings[i])
+            pending, removed_since, seen_text = [], False, True
+        self.pending, self.removed_since, self.seen_text = pending, removed_since, seen_text
+        self.held = out[-1:]
+        if endings:
+            self.last_ending = endings[-1]
+        return "".join(out[:-1])
+
+    def finish(self) -> str:
+        out = self.held
+        if not self.removed_since:
+            out += self.pending
+        if out and self.last_ending == "" and out[-1]:
+            out[-1] = ""
+        return "".join(out)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
-from cleaner.engine import Engine, Outcome, Timeout
+from cleaner.document import split
+from cleaner.engine import PAGE_LINES, Engine, Outcome, Timeout, parts
 from cleaner.errors import RowError
 from cleaner.page import is_blank
 from cleaner.textio import BOM, decode, encode
@@ -74,12 +75,16 @@ class Unit:
     timeouts: list[Timeout] = field(default_factory=list)
     undecodable: bool = False
     emptied: bool = False  # every line would have gone; left as it was
+    continued: bool = False  # a later part of the document before it (``process_stream``)
+    #: for a part (``process_stream``): whether the cleaner removed or cut anything in it;
+    #: its bytes alone cannot say, as blank lines at a cut go out with the next part
+    edited: bool | None = None
     nothing_extracted: bool = False  # HTML with no main text
     note: str = ""  # why a document that would change was left as it is
 
     @property
     def changed(self) -> bool:
-        return self.cleaned != self.original
+        return self.edited if self.edited is not None else self.cleaned != self.original
 
 
 def removals(outcome: Outcome, line: int | None) -> list[Removed]:
@@ -150,6 +155,79 @@ def process_text(engine: Engine, data: bytes, opts: Options) -> Unit:
         return unit
     unit.cleaned = encode((BOM if bom else "") + cleaned)
     return unit
+
+
+#: a text file of this many bytes or more is cleaned as it is read (``process_stream``)
+STREAM_BYTES = 16 << 20
+
+
+def read_parts(
+    handle: BinaryIO, size: int | None = None
+) -> Iterator[tuple[list[str], list[str], bytes, bool]]:
+    """A text file's lines in the parts ``engine.parts`` cuts its page into, read as
+    they are needed: each part's texts and endings (as ``split`` gives them), its bytes,
+    and whether some were not UTF-8. At most ``2 * size + 1`` lines are held at a time."""
+    size = PAGE_LINES if size is None else size
+    raw: list[bytes] = []  # the lines read and not yet given out, with their endings
+    shown: list[str] = []  # the same lines, decoded enough to tell a blank one
+
+    def give(count: int) -> tuple[list[str], list[str], bytes, bool]:
+        data = b"".join(raw[:count])
+        del raw[:count], shown[:count]
+        text, undecodable = decode(data)
+        return (*split(text), data, undecodable)
+
+    for line in handle:
+        raw.append(line)
+        shown.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+        if len(raw) > 2 * size:  # enough to know where the first part ends
+            yield give(parts(shown, size)[0][1])
+    for start, end in parts(shown, size) if raw else []:
+        yield give(end - start)
+
+
+def process_stream(engine: Engine, handle: BinaryIO, opts: Options) -> Iterator[Unit]:
+    """``process_text`` for a text file read part by part (``read_parts``): a unit per
+    part, the later ones ``continued``, the same bytes in all as ``process_text`` gives.
+    Until some text is kept, the parts wait: if none is, the file is left as it was."""
+    sources: list[tuple[bytes, bool]] = []  # each part's bytes and undecodable flag
+    bom = False
+    shown_in = False  # a line of some text read
+
+    def pages() -> Iterator[tuple[list[str], list[str]]]:
+        nonlocal bom, shown_in
+        for texts, endings, data, undecodable in read_parts(handle):
+            if not sources and texts and texts[0].startswith(BOM):
+                bom, texts[0] = True, texts[0][1:]
+            sources.append((data, undecodable))
+            shown_in = shown_in or not all(map(is_blank, "\n".join(texts).splitlines()))
+            yield texts, endings
+
+    waiting: list[Unit] = []  # parts cleaned before any text was kept
+    warned = False  # undecodable bytes are reported once
+    for number, outcome in enumerate(engine.run_parts(pages(), opts.url)):
+        data, undecodable = sources.pop(0)
+        text = (BOM if bom and number == 0 else "") + outcome.text
+        unit = Unit(
+            line=1,
+            original=data,
+            cleaned=encode(text),
+            removed=removals(outcome, None),
+            timeouts=outcome.timeouts,
+            undecodable=undecodable and not warned,
+            continued=number > 0,
+            edited=outcome.changed,
+        )
+        warned = warned or undecodable
+        waiting.append(unit)
+        if not all(map(is_blank, outcome.text.splitlines())):
+            yield from waiting
+            waiting = []
+    if waiting and shown_in and not opts.allow_empty and not waiting[0].continued:
+        for unit in waiting:  # nothing kept anywhere: left as it was
+            unit.cleaned, unit.removed, unit.edited = unit.original, [], False
+        waiting[0].emptied = True
+    yield from waiting
 
 
 def _row_error(name: str, number: int, message: str) -> RowError:

@@ -24,7 +24,7 @@ from cleaner.document import split
 from cleaner.engine import Engine
 from cleaner.errors import InputError, RowError
 from cleaner.inputs import SUFFIXES, is_gzip, open_binary, peek, read_all, rows, walk
-from cleaner.process import Options, Unit, process_text
+from cleaner.process import STREAM_BYTES, Options, Unit, process_stream, process_text
 from cleaner.stats import Progress, Stats
 from cleaner.textio import AtomicFile, is_binary
 
@@ -108,6 +108,14 @@ def output_path(path: Path, base: Path | None, output_dir: Path, fmt: str) -> Pa
     if fmt == "html":
         relative = relative.with_suffix(".txt")
     return output_dir / relative
+
+
+def _large(path: Path) -> bool:
+    """Whether ``path`` is a text file to clean as it is read (``STREAM_BYTES`` or more)."""
+    try:
+        return path.stat().st_size >= STREAM_BYTES and not is_gzip(path)
+    except OSError:
+        return False  # reading it will say what is wrong
 
 
 def _read_and_clean(task: tuple[str, Options]) -> Unit | None:
@@ -229,6 +237,11 @@ class Run:
         for path, base, opts in files:
             if opts.html_input and self.mode.in_place:
                 raise InputError(f"{path}: --in-place cannot turn HTML into text; use --output-dir")
+            if opts.fmt == "text" and not opts.html and not opts.markdown and _large(path):
+                self._clean_batch(batch)
+                batch = []
+                self._clean_large(path, base, opts)
+                continue
             if opts.fmt != "jsonl":
                 batch.append((path, base, opts))
                 continue
@@ -246,6 +259,15 @@ class Run:
                 warn(f"{path}: binary file; skipped")
                 continue
             self._deliver([unit], path, base, opts)
+
+    def _clean_large(self, path: Path, base: Path | None, opts: Options) -> None:
+        """A huge text file, cleaned here as it is read (``process_stream``): its memory
+        is that of a part, not of the file."""
+        if is_binary(peek(path)):
+            warn(f"{path}: binary file; skipped")
+            return
+        with open_binary(path) as handle:
+            self._deliver(process_stream(self.engine, handle, opts), path, base, opts)
 
     def _clean_jsonl(self, path: Path, base: Path | None, opts: Options) -> None:
         if is_binary(peek(path)):

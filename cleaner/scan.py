@@ -42,6 +42,7 @@ import platform
 import re
 import sys
 import warnings
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
@@ -149,8 +150,15 @@ def _swapcase(codes: Iterable[int]) -> set[int]:
 
 @lru_cache(maxsize=1)
 def _every_character() -> str:
-    """Every code point but the surrogates, once: what a case search runs over."""
-    return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    """Every code point but the surrogates, once: what a case search runs over. Decoded
+    from their UTF-32 bytes: joining a million one-character strings would briefly hold
+    some 100 MB."""
+    codes = array("I", range(0xD800))
+    codes.extend(range(0xE000, 0x110000))
+    if codes.itemsize != 4:  # pragma: no cover - every platform Python supports
+        codes = array("L", codes)
+    encoding = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+    return codes.tobytes().decode(encoding)
 
 
 @cache

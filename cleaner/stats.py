@@ -26,10 +26,16 @@ class Stats:
     bytes_out: int = 0
     removed: Counter[str] = field(default_factory=Counter)  # lines removed, by rule id
     started: float = field(default_factory=time.monotonic)
+    _counted: bool = False  # the document in hand is counted as changed
 
     def add(self, unit: Unit) -> None:
-        self.documents += 1
-        self.changed += unit.changed
+        """Count one unit; the parts of a document read in parts count as one document."""
+        if not unit.continued:
+            self.documents += 1
+            self._counted = False
+        if unit.changed and not self._counted:
+            self.changed += 1
+            self._counted = True
         self.bytes_in += len(unit.original)
         self.bytes_out += len(unit.cleaned)
         if not unit.emptied:

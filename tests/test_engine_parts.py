@@ -4,12 +4,26 @@ and the parts join into one outcome numbered by the input's lines."""
 from __future__ import annotations
 
 import importlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
 
+from cleaner.document import split
 from cleaner.engine import Engine, parts
+from cleaner.process import Options, process_stream, process_text, read_parts
+from cleaner.stats import Stats
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, run_main
 
 engine_module = importlib.import_module("cleaner.engine")  # the module, not cleaner.engine()
+process_module = importlib.import_module("cleaner.process")
+
+
+def _part_size(monkeypatch, size: int) -> None:
+    """Parts of ``size`` lines, for the engine and for the reader alike."""
+    monkeypatch.setattr(engine_module, "PAGE_LINES", size)
+    monkeypatch.setattr("cleaner.process.PAGE_LINES", size)
 
 
 def test_a_page_of_ordinary_length_is_one_part() -> None:
@@ -57,3 +71,114 @@ def test_each_part_decides_as_the_same_lines_cleaned_alone(
         (d.rule_id, list(d.spans)) for out in alone for d in out.decisions
     ]
     assert any(not d.kept for d in whole.decisions)  # the fixture's chrome went in every part
+
+
+def _long_page() -> tuple[str, int]:
+    """Copies of the fixture article with blank runs, CRLF and chrome between them, no
+    final newline: a page cut in three parts at a part size of one copy and a line."""
+    article = (FIXTURES / "article.txt").read_text(encoding="utf-8").strip().split("\n")
+    copy = [*article, "", "Source link", "", ""]
+    lines = [*copy, *copy, *article]
+    page = "\n".join(lines[:10]) + "\r\n" + "\n".join(lines[10:])
+    return page, len(copy) + 1
+
+
+def test_a_page_read_in_parts_cleans_as_the_whole_page(monkeypatch, default_engine: Engine) -> None:
+    page, size = _long_page()
+    _part_size(monkeypatch, size)
+    whole = default_engine.run(page)
+    texts, endings = split(page)
+    bounds = parts(texts)
+    assert len(bounds) == 3
+    pieces = [(texts[a:b], endings[a:b]) for a, b in bounds]
+    outcomes = list(default_engine.run_parts(iter(pieces)))
+    assert [len(o.decisions) for o in outcomes] == [b - a for a, b in bounds]
+    assert "".join(o.text for o in outcomes) == whole.text
+    assert [(d.number, d.rule_id) for o in outcomes for d in o.decisions] == [
+        (d.number, d.rule_id) for d in whole.decisions
+    ]
+    assert whole.text != page  # something was removed, so the joins were tested
+
+
+def test_a_file_read_in_parts_gives_its_bytes_back_in_the_same_parts(monkeypatch) -> None:
+    page, size = _long_page()
+    data = page.encode("utf-8") + b"\xff tail\n"  # not UTF-8 in the last part only
+    _part_size(monkeypatch, size)
+    read = list(read_parts(io.BytesIO(data)))
+    texts, endings = split(data.decode("utf-8", "surrogateescape"))
+    assert [len(t) for t, *_ in read] == [b - a for a, b in parts(texts)]
+    assert b"".join(raw for *_, raw, _ in read) == data
+    assert [t for part in read for t in part[0]] == texts
+    assert [e for part in read for e in part[1]] == endings
+    assert [bad for *_, bad in read] == [False, False, True]
+
+
+def test_a_text_file_streamed_gives_the_bytes_of_a_whole_run(
+    monkeypatch, default_engine: Engine
+) -> None:
+    page, size = _long_page()
+    data = ("\ufeff" + page).encode("utf-8")
+    _part_size(monkeypatch, size)
+    whole = process_text(default_engine, data, Options())
+    units = list(process_stream(default_engine, io.BytesIO(data), Options()))
+    assert len(units) == 3 and [u.continued for u in units] == [False, True, True]
+    assert b"".join(u.cleaned for u in units) == whole.cleaned
+    assert b"".join(u.original for u in units) == data
+    assert [r for u in units for r in u.removed] == whole.removed
+    stats = Stats()
+    for unit in units:
+        stats.add(unit)
+    assert (stats.documents, stats.changed) == (1, 1)
+
+
+def test_a_streamed_file_that_would_lose_every_line_is_left_as_it_was(
+    monkeypatch, default_engine: Engine
+) -> None:
+    data = ("Source link\n\n" * 6).encode()
+    _part_size(monkeypatch, 4)
+    units = list(process_stream(default_engine, io.BytesIO(data), Options()))
+    assert len(units) > 1
+    assert all(u.cleaned == u.original and not u.removed for u in units)
+    assert [u.emptied for u in units] == [True] + [False] * (len(units) - 1)
+    assert process_text(default_engine, data, Options()).emptied
+
+
+def test_clean_reads_a_huge_text_file_in_parts(tmp_path: Path, monkeypatch) -> None:
+    page, size = _long_page()
+    source = tmp_path / "huge.txt"
+    source.write_text(page, encoding="utf-8", newline="")
+    _part_size(monkeypatch, size)
+    read: list[int] = []
+    real = process_module.read_parts
+
+    def counted(handle: BinaryIO, size: int | None = None) -> Iterator[Any]:
+        for part in real(handle, size):
+            read.append(len(part[0]))
+            yield part
+
+    monkeypatch.setattr(process_module, "read_parts", counted)
+    results = {}
+    for limit in (1, 10**12):  # cleaned as it is read; then whole, as any other file
+        monkeypatch.setattr("cleaner.run.STREAM_BYTES", limit)
+        out = tmp_path / f"out-{limit}"
+        args = ["clean", str(source), "--output-dir", str(out), "--stats"]
+        result = run_main(args, monkeypatch)
+        assert result.code == 0, result.err
+        explain = run_main(["clean", str(source), "--explain"], monkeypatch)
+        results[limit] = ((out / "huge.txt").read_bytes(), explain.out, result.err)
+    assert len(read) == 6  # three parts, twice: the streamed runs only
+    streamed, whole = results[1], results[10**12]
+    assert streamed[0] == whole[0] != page.encode()
+    assert streamed[1] == whole[1] and "Source link" in streamed[1]
+    assert "documents: 1\n" in streamed[2] and "documents changed: 1\n" in streamed[2]
+
+
+def test_a_streamed_file_the_cleaner_leaves_alone_is_unchanged(
+    monkeypatch, default_engine: Engine
+) -> None:
+    data = b"".join(b"line %d of a list\n" % i for i in range(40))
+    _part_size(monkeypatch, 8)
+    units = list(process_stream(default_engine, io.BytesIO(data), Options()))
+    assert len(units) == 3  # blank-free lines: cut at twice the size (16, 16, 8)
+    assert b"".join(u.cleaned for u in units) == data
+    assert not any(u.changed for u in units)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -61,7 +61,18 @@ def peek(path: Path, size: int = 8192) -> bytes:
         raise InputError(f"{path}: cannot read: {exc}") from None
 
 
-def rows(handle: BinaryIO) -> Iterator[bytes]:
+def lines_after(head: bytes, rest: BinaryIO) -> Iterator[bytes]:
+    """The lines of ``head`` and then of ``rest``, the stream ``head`` was read from, as
+    ``rows`` splits them: stdin, its first bytes read to tell text from binary."""
+    *whole, partial = head.split(b"\n")
+    yield from (line + b"\n" for line in whole)
+    partial += rest.readline()
+    if partial:
+        yield partial
+    yield from rest
+
+
+def rows(handle: Iterable[bytes]) -> Iterator[bytes]:
     """Lines of a binary stream, split on b"\\n" only, endings kept."""
     try:
         yield from handle

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, NamedTuple
 
 from cleaner.document import split
 from cleaner.engine import PAGE_LINES, Engine, Outcome, Timeout, parts
@@ -162,9 +162,10 @@ STREAM_BYTES = 16 << 20
 
 
 def read_parts(
-    handle: BinaryIO, size: int | None = None
+    handle: Iterable[bytes], size: int | None = None
 ) -> Iterator[tuple[list[str], list[str], bytes, bool]]:
-    """A text file's lines in the parts ``engine.parts`` cuts its page into, read as
+    """A text file's lines (``handle``: its lines, endings kept, as a binary file gives
+    them) in the parts ``engine.parts`` cuts its page into, read as
     they are needed: each part's texts and endings (as ``split`` gives them), its bytes,
     and whether some were not UTF-8. At most ``2 * size + 1`` lines are held at a time."""
     size = PAGE_LINES if size is None else size
@@ -186,7 +187,7 @@ def read_parts(
         yield give(end - start)
 
 
-def process_stream(engine: Engine, handle: BinaryIO, opts: Options) -> Iterator[Unit]:
+def process_stream(engine: Engine, handle: Iterable[bytes], opts: Options) -> Iterator[Unit]:
     """``process_text`` for a text file read part by part (``read_parts``): a unit per
     part, the later ones ``continued``, the same bytes in all as ``process_text`` gives.
     Until some text is kept, the parts wait: if none is, the file is left as it was."""

@@ -23,7 +23,16 @@ from cleaner import parallel
 from cleaner.document import split
 from cleaner.engine import Engine
 from cleaner.errors import InputError, RowError
-from cleaner.inputs import SUFFIXES, is_gzip, open_binary, peek, read_all, rows, walk
+from cleaner.inputs import (
+    SUFFIXES,
+    is_gzip,
+    lines_after,
+    open_binary,
+    peek,
+    read_all,
+    rows,
+    walk,
+)
 from cleaner.process import STREAM_BYTES, Options, Unit, process_stream, process_text
 from cleaner.stats import Progress, Stats
 from cleaner.textio import AtomicFile, is_binary
@@ -226,10 +235,18 @@ class Run:
                 parallel.jsonl_units(self.engine, rows(stdin), opts, STDIN, self.jobs), STDIN
             )
             return
-        data = stdin.read()
-        if is_binary(data):
+        if opts.html_input or opts.markdown_input:
+            data = stdin.read()
+            if is_binary(data):
+                raise InputError("-: binary input; nothing to clean")
+            self._to_stdout([process_text(self.engine, data, opts)], STDIN)
+            return
+        head = stdin.read(8192)  # as much as ``is_binary`` reads
+        if is_binary(head):
             raise InputError("-: binary input; nothing to clean")
-        self._to_stdout([process_text(self.engine, data, opts)], STDIN)
+        # text streams through in parts, however long: its memory is that of a part
+        units = process_stream(self.engine, rows(lines_after(head, stdin)), opts)
+        self._to_stdout(units, STDIN)
 
     def clean_files(self, files: Iterable[tuple[Path, Path | None, Options]]) -> None:
         """Clean files in order: runs of text files as pool batches, JSONL files streamed."""
@@ -267,7 +284,7 @@ class Run:
             warn(f"{path}: binary file; skipped")
             return
         with open_binary(path) as handle:
-            self._deliver(process_stream(self.engine, handle, opts), path, base, opts)
+            self._deliver(process_stream(self.engine, rows(handle), opts), path, base, opts)
 
     def _clean_jsonl(self, path: Path, base: Path | None, opts: Options) -> None:
         if is_binary(peek(path)):

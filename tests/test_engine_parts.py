@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 
 from cleaner.document import split
 from cleaner.engine import Engine, parts
+from cleaner.inputs import lines_after
 from cleaner.process import Options, process_stream, process_text, read_parts
 from cleaner.stats import Stats
 
@@ -182,3 +183,23 @@ def test_a_streamed_file_the_cleaner_leaves_alone_is_unchanged(
     assert len(units) == 3  # blank-free lines: cut at twice the size (16, 16, 8)
     assert b"".join(u.cleaned for u in units) == data
     assert not any(u.changed for u in units)
+
+
+def test_stdin_streams_in_parts_with_the_bytes_of_a_whole_run(
+    monkeypatch, default_engine: Engine
+) -> None:
+    page, size = _long_page()
+    data = page.encode("utf-8")
+    _part_size(monkeypatch, size)
+    whole = process_text(default_engine, data, Options())
+    result = run_main(["clean"], monkeypatch, stdin=data)
+    assert result.code == 0, result.err
+    assert result.out_bytes == whole.cleaned != data
+
+
+def test_the_lines_after_a_head_read_from_a_stream_are_the_streams_lines() -> None:
+    data = b"first line\nsecond, long line\r\nthird\n\nlast without end"
+    for cut in range(len(data) + 1):
+        stream = io.BytesIO(data)
+        head = stream.read(cut)
+        assert list(lines_after(head, stream)) == list(io.BytesIO(data))

@@ -341,12 +341,18 @@ class _State:
             self.edits += 1
 
 
+def part_size() -> int:
+    """``PAGE_LINES``, read when asked: the readers that cut a page as ``parts`` does
+    (``process.read_parts``) must cut at the same size."""
+    return PAGE_LINES
+
+
 def parts(texts: Sequence[str], size: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of the parts a page of ``texts`` is cleaned in: the whole page when it
     holds at most ``size`` lines (default ``PAGE_LINES``); else parts of ``size`` lines or
     more, each ending at the first blank line after that (at ``2 * size`` lines when none
     comes)."""
-    size = PAGE_LINES if size is None else size
+    size = part_size() if size is None else size
     n = len(texts)
     out = []
     start = 0
@@ -388,7 +394,7 @@ class Assembler:
         decisions: Sequence[LineDecision],
         current: Sequence[str],
     ) -> str:
-        out = self.held  # text and ending, alternately
+        out = self.held  # text and ending, alternately; extended here, held again below
         pending, removed_since, seen_text = self.pending, self.removed_since, self.seen_text
         for i, decision in enumerate(decisions):
             if decision.rule_id is not None:

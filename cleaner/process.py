@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from cleaner.document import split
-from cleaner.engine import PAGE_LINES, Engine, Outcome, Timeout, parts
+from cleaner.engine import Engine, Outcome, Timeout, part_size, parts
 from cleaner.errors import RowError
 from cleaner.page import is_blank
 from cleaner.textio import BOM, decode, encode
@@ -84,6 +84,8 @@ class Unit:
 
     @property
     def changed(self) -> bool:
+        """Whether cleaning changed the document (for a part: whether it changed the
+        document here; a part's bytes may differ from its original when it has not)."""
         return self.edited if self.edited is not None else self.cleaned != self.original
 
 
@@ -168,7 +170,7 @@ def read_parts(
     them) in the parts ``engine.parts`` cuts its page into, read as
     they are needed: each part's texts and endings (as ``split`` gives them), its bytes,
     and whether some were not UTF-8. At most ``2 * size + 1`` lines are held at a time."""
-    size = PAGE_LINES if size is None else size
+    size = part_size() if size is None else size
     raw: list[bytes] = []  # the lines read and not yet given out, with their endings
     shown: list[str] = []  # the same lines, decoded enough to tell a blank one
 
@@ -189,8 +191,9 @@ def read_parts(
 
 def process_stream(engine: Engine, handle: Iterable[bytes], opts: Options) -> Iterator[Unit]:
     """``process_text`` for a text file read part by part (``read_parts``): a unit per
-    part, the later ones ``continued``, the same bytes in all as ``process_text`` gives.
-    Until some text is kept, the parts wait: if none is, the file is left as it was."""
+    part (one for an empty file), the later ones ``continued``, the same bytes in all as
+    ``process_text`` gives. Until some text is kept, the parts wait in memory: if none
+    is, the file is left as it was. Warnings come out part by part, as the parts go."""
     sources: list[tuple[bytes, bool]] = []  # each part's bytes and undecodable flag
     bom = False
     shown_in = False  # a line of some text read
@@ -206,7 +209,9 @@ def process_stream(engine: Engine, handle: Iterable[bytes], opts: Options) -> It
 
     waiting: list[Unit] = []  # parts cleaned before any text was kept
     warned = False  # undecodable bytes are reported once
+    read = 0  # parts cleaned
     for number, outcome in enumerate(engine.run_parts(pages(), opts.url)):
+        read += 1
         data, undecodable = sources.pop(0)
         text = (BOM if bom and number == 0 else "") + outcome.text
         unit = Unit(
@@ -229,6 +234,8 @@ def process_stream(engine: Engine, handle: Iterable[bytes], opts: Options) -> It
             unit.cleaned, unit.removed, unit.edited = unit.original, [], False
         waiting[0].emptied = True
     yield from waiting
+    if not read:  # an empty file is still a document
+        yield Unit(line=1, original=b"", cleaned=b"")
 
 
 def _row_error(name: str, number: int, message: str) -> RowError:

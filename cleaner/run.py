@@ -120,9 +120,10 @@ def output_path(path: Path, base: Path | None, output_dir: Path, fmt: str) -> Pa
 
 
 def _large(path: Path) -> bool:
-    """Whether ``path`` is a text file to clean as it is read (``STREAM_BYTES`` or more)."""
+    """Whether ``path`` is a text file to clean as it is read: ``STREAM_BYTES`` or more
+    on disk (compressed or not)."""
     try:
-        return path.stat().st_size >= STREAM_BYTES and not is_gzip(path)
+        return path.stat().st_size >= STREAM_BYTES
     except OSError:
         return False  # reading it will say what is wrong
 
@@ -254,7 +255,7 @@ class Run:
         for path, base, opts in files:
             if opts.html_input and self.mode.in_place:
                 raise InputError(f"{path}: --in-place cannot turn HTML into text; use --output-dir")
-            if opts.fmt == "text" and not opts.html and not opts.markdown and _large(path):
+            if opts.fmt == "text" and not (opts.html or opts.markdown) and _large(path):
                 self._clean_batch(batch)
                 batch = []
                 self._clean_large(path, base, opts)

@@ -153,10 +153,9 @@ def _every_character() -> str:
     """Every code point but the surrogates, once: what a case search runs over. Decoded
     from their UTF-32 bytes: joining a million one-character strings would briefly hold
     some 100 MB."""
-    codes = array("I", range(0xD800))
+    codes = array("I", range(0xD800))  # four bytes an item where Python builds
     codes.extend(range(0xE000, 0x110000))
-    if codes.itemsize != 4:  # pragma: no cover - every platform Python supports
-        codes = array("L", codes)
+    assert codes.itemsize == 4, "a C unsigned int of four bytes"
     encoding = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
     return codes.tobytes().decode(encoding)
 

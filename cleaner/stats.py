@@ -26,7 +26,8 @@ class Stats:
     bytes_out: int = 0
     removed: Counter[str] = field(default_factory=Counter)  # lines removed, by rule id
     started: float = field(default_factory=time.monotonic)
-    _counted: bool = False  # the document in hand is counted as changed
+    #: the document in hand is counted as changed (its parts count once)
+    _counted: bool = field(default=False, init=False, repr=False, compare=False)
 
     def add(self, unit: Unit) -> None:
         """Count one unit; the parts of a document read in parts count as one document."""

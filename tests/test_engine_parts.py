@@ -22,9 +22,8 @@ process_module = importlib.import_module("cleaner.process")
 
 
 def _part_size(monkeypatch, size: int) -> None:
-    """Parts of ``size`` lines, for the engine and for the reader alike."""
+    """Parts of ``size`` lines, for the engine and (through ``part_size``) the reader."""
     monkeypatch.setattr(engine_module, "PAGE_LINES", size)
-    monkeypatch.setattr("cleaner.process.PAGE_LINES", size)
 
 
 def test_a_page_of_ordinary_length_is_one_part() -> None:
@@ -203,3 +202,9 @@ def test_the_lines_after_a_head_read_from_a_stream_are_the_streams_lines() -> No
         stream = io.BytesIO(data)
         head = stream.read(cut)
         assert list(lines_after(head, stream)) == list(io.BytesIO(data))
+
+
+def test_empty_stdin_is_one_document_still(monkeypatch) -> None:
+    result = run_main(["clean", "--stats"], monkeypatch, stdin=b"")
+    assert result.code == 0 and result.out_bytes == b""
+    assert "documents: 1\n" in result.err

@@ -121,9 +121,14 @@ def output_path(path: Path, base: Path | None, output_dir: Path, fmt: str) -> Pa
 
 def _large(path: Path) -> bool:
     """Whether ``path`` is a text file to clean as it is read: ``STREAM_BYTES`` or more
-    on disk (compressed or not)."""
+    (of a ``.gz`` file, what it unpacks to, as its last four bytes say, modulo 4 GiB)."""
     try:
-        return path.stat().st_size >= STREAM_BYTES
+        size = path.stat().st_size
+        if is_gzip(path) and size >= 4:
+            with path.open("rb") as handle:
+                handle.seek(-4, os.SEEK_END)
+                size = max(size, int.from_bytes(handle.read(4), "little"))
+        return size >= STREAM_BYTES
     except OSError:
         return False  # reading it will say what is wrong
 

@@ -3,6 +3,7 @@ and the parts join into one outcome numbered by the input's lines."""
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import io
 from collections.abc import Iterator
@@ -208,3 +209,16 @@ def test_empty_stdin_is_one_document_still(monkeypatch) -> None:
     result = run_main(["clean", "--stats"], monkeypatch, stdin=b"")
     assert result.code == 0 and result.out_bytes == b""
     assert "documents: 1\n" in result.err
+
+
+def test_a_gzipped_text_file_is_large_by_what_it_unpacks_to(tmp_path: Path, monkeypatch) -> None:
+    from cleaner.run import _large
+
+    data = b"a line of text that repeats\n" * 5000
+    packed = tmp_path / "big.txt.gz"
+    packed.write_bytes(gzip.compress(data))
+    assert packed.stat().st_size < len(data) // 10
+    monkeypatch.setattr("cleaner.run.STREAM_BYTES", len(data))
+    assert _large(packed)
+    monkeypatch.setattr("cleaner.run.STREAM_BYTES", len(data) + 1)
+    assert not _large(packed)

@@ -188,10 +188,11 @@ class Engine:
             edits = state.edits
         else:  # each part's state goes once read: its memo is the size of the part
             decisions, timeouts, current, edits = [], [], [], 0
+            disabled: set[str] = set()  # a rule that timed out stays off for the page
             for start, end in bounds:
                 part = join(texts[start:end], endings[start:end])
                 rules = self.select(url, part, html, markdown=raw is not None)
-                state = self._clean(texts[start:end], start, *rules, layout, raw, late)
+                state = self._clean(texts[start:end], start, *rules, layout, raw, late, disabled)
                 decisions += state.decisions
                 timeouts += state.timeouts
                 current += state.current
@@ -212,9 +213,10 @@ class Engine:
         joined = Assembler()
         first = 0
         previous: Outcome | None = None
+        disabled: set[str] = set()  # a rule that timed out stays off for the page
         for texts, endings in pages:
             rules = self.select(url, join(texts, endings))
-            state = self._clean(texts, first, *rules, None)
+            state = self._clean(texts, first, *rules, None, disabled=disabled)
             first += len(texts)
             if previous is not None:
                 yield previous
@@ -233,14 +235,18 @@ class Engine:
         layout: Sequence[Sequence[float]] | None,
         raw: Sequence[str] | None = None,
         late: bool = True,
+        disabled: set[str] | None = None,
     ) -> _State:
         """Run both stages (the late one only if ``late``) over ``texts`` (the page's
-        lines from line ``first`` on, 0-based) to their fixed point."""
+        lines from line ``first`` on, 0-based) to their fixed point. ``disabled``, the
+        rules that timed out on the page's earlier parts, is shared: they stay off."""
         if not late:
             late_rules = []
         memo = self._memo(texts)
         memo.layout = layout[first : first + len(texts)] if layout is not None else None
         state = _State(texts, memo, first)
+        if disabled is not None:
+            state.disabled = disabled
         if raw is not None:
             state.raw = list(raw[first : first + len(texts)])
         # A stage changes nothing on a page it has already left unchanged: rules read

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 from cleaner.document import split
 from cleaner.engine import Engine, parts
 from cleaner.inputs import lines_after
+from cleaner.loader import load_rules
 from cleaner.process import Options, process_stream, process_text, read_parts
 from cleaner.stats import Stats
 
@@ -222,3 +223,24 @@ def test_a_gzipped_text_file_is_large_by_what_it_unpacks_to(tmp_path: Path, monk
     assert _large(packed)
     monkeypatch.setattr("cleaner.run.STREAM_BYTES", len(data) + 1)
     assert not _large(packed)
+
+
+def test_a_rule_that_times_out_stays_off_for_the_rest_of_the_page(
+    tmp_path: Path, monkeypatch
+) -> None:
+    spec = tmp_path / "evil.yaml"
+    spec.write_text(
+        "rules: [{id: evil, kind: line, timeout: 0.05, match: {regex: '^(a|aa)+(?<!a)$'}}]\n"
+    )
+    engine = Engine(load_rules([spec]))
+    slow = "a" * 5000  # the pattern cannot match it, but must be tried on it
+    lines = [slow, "", slow, "", slow, ""]
+    _part_size(monkeypatch, 2)
+    assert len(parts(lines)) == 3
+    page = "\n".join(lines) + "\n"
+    whole = engine.run(page)
+    assert whole.text == page
+    assert [t.line for t in whole.timeouts] == [1]  # once: not again in each part
+    texts, endings = split(page)
+    streamed = list(engine.run_parts([(texts[a:b], endings[a:b]) for a, b in parts(texts)]))
+    assert [t.line for o in streamed for t in o.timeouts] == [1]

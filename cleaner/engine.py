@@ -188,11 +188,8 @@ class Engine:
             edits = state.edits
         else:  # each part's state goes once read: its memo is the size of the part
             decisions, timeouts, current, edits = [], [], [], 0
-            disabled: set[str] = set()  # a rule that timed out stays off for the page
-            for start, end in bounds:
-                part = join(texts[start:end], endings[start:end])
-                rules = self.select(url, part, html, markdown=raw is not None)
-                state = self._clean(texts[start:end], start, *rules, layout, raw, late, disabled)
+            pieces = ((texts[a:b], endings[a:b]) for a, b in bounds)
+            for _, _, state in self._states(pieces, url, late, html, layout, raw):
                 decisions += state.decisions
                 timeouts += state.timeouts
                 current += state.current
@@ -211,13 +208,8 @@ class Engine:
         outcome per part, its ``text`` the part's share of the page ``run`` would give
         (blank runs collapse across parts alike), its decisions numbered in the page."""
         joined = Assembler()
-        first = 0
         previous: Outcome | None = None
-        disabled: set[str] = set()  # a rule that timed out stays off for the page
-        for texts, endings in pages:
-            rules = self.select(url, join(texts, endings))
-            state = self._clean(texts, first, *rules, None, disabled=disabled)
-            first += len(texts)
+        for texts, endings, state in self._states(pages, url):
             if previous is not None:
                 yield previous
             text = joined.feed(texts, endings, state.decisions, state.current)
@@ -225,6 +217,26 @@ class Engine:
         if previous is not None:
             previous.text += joined.finish()
             yield previous
+
+    def _states(
+        self,
+        pages: Iterable[tuple[list[str], list[str]]],
+        url: str | None,
+        late: bool = True,
+        html: bool = False,
+        layout: Sequence[Sequence[float]] | None = None,
+        raw: Sequence[str] | None = None,
+    ) -> Iterator[tuple[list[str], list[str], _State]]:
+        """Each part of a page (its texts and endings) and its state once cleaned, in
+        turn, with the rules its own text calls for; a rule that times out on one part
+        stays off for the rest of the page."""
+        first = 0
+        disabled: set[str] = set()
+        for texts, endings in pages:
+            rules = self.select(url, join(texts, endings), html, markdown=raw is not None)
+            state = self._clean(texts, first, *rules, layout, raw, late, disabled)
+            first += len(texts)
+            yield texts, endings, state
 
     def _clean(
         self,

@@ -106,9 +106,14 @@ def removals(outcome: Outcome, line: int | None) -> list[Removed]:
     return out
 
 
+def _shows(text: str) -> bool:
+    """Whether ``text`` shows something: a line that is not blank."""
+    return not all(map(is_blank, text.splitlines()))
+
+
 def _would_empty(text: str, cleaned: str) -> bool:
     """Whether cleaning leaves nothing visible of a text that showed something."""
-    return not all(map(is_blank, text.splitlines())) and all(map(is_blank, cleaned.splitlines()))
+    return _shows(text) and not _shows(cleaned)
 
 
 def clean_document(
@@ -204,14 +209,13 @@ def process_stream(engine: Engine, handle: Iterable[bytes], opts: Options) -> It
             if not sources and texts and texts[0].startswith(BOM):
                 bom, texts[0] = True, texts[0][1:]
             sources.append((data, undecodable))
-            shown_in = shown_in or not all(map(is_blank, "\n".join(texts).splitlines()))
+            shown_in = shown_in or _shows("\n".join(texts))
             yield texts, endings
 
     waiting: list[Unit] = []  # parts cleaned before any text was kept
     warned = False  # undecodable bytes are reported once
-    read = 0  # parts cleaned
+    number = -1  # the part in hand; still -1 after the loop: an empty file
     for number, outcome in enumerate(engine.run_parts(pages(), opts.url)):
-        read += 1
         data, undecodable = sources.pop(0)
         text = (BOM if bom and number == 0 else "") + outcome.text
         unit = Unit(
@@ -226,7 +230,7 @@ def process_stream(engine: Engine, handle: Iterable[bytes], opts: Options) -> It
         )
         warned = warned or undecodable
         waiting.append(unit)
-        if not all(map(is_blank, outcome.text.splitlines())):
+        if _shows(outcome.text):
             yield from waiting
             waiting = []
     if waiting and shown_in and not opts.allow_empty and not waiting[0].continued:
@@ -234,7 +238,7 @@ def process_stream(engine: Engine, handle: Iterable[bytes], opts: Options) -> It
             unit.cleaned, unit.removed, unit.edited = unit.original, [], False
         waiting[0].emptied = True
     yield from waiting
-    if not read:  # an empty file is still a document
+    if number < 0:  # an empty file is still a document
         yield Unit(line=1, original=b"", cleaned=b"")
 
 

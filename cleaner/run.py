@@ -260,7 +260,7 @@ class Run:
         for path, base, opts in files:
             if opts.html_input and self.mode.in_place:
                 raise InputError(f"{path}: --in-place cannot turn HTML into text; use --output-dir")
-            if opts.fmt == "text" and not (opts.html or opts.markdown) and _large(path):
+            if opts.fmt == "text" and not (opts.html_input or opts.markdown_input) and _large(path):
                 self._clean_batch(batch)
                 batch = []
                 self._clean_large(path, base, opts)

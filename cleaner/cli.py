@@ -16,6 +16,7 @@ import typer
 
 from cleaner.engine import Engine
 from cleaner.errors import CleanerError, InputError
+from cleaner.kinds.model import precise
 from cleaner.loader import default_rules_dir, load_rules
 from cleaner.matching import DEFAULT_TIMEOUT
 from cleaner.parallel import default_jobs
@@ -91,6 +92,12 @@ def clean(
     learn_first: bool = typer.Option(
         False, "--learn", help="Learn each site's repeated chrome from the inputs, then clean."
     ),
+    precision: bool = typer.Option(
+        False,
+        "--precision",
+        help="Favor precision: keep only the article's main runs of text (less chrome; "
+        "article lines that stand apart from them go too).",
+    ),
     scheduler: str = typer.Option(
         None, "--scheduler", help="Run on the Dask cluster at this address ('local' starts one)."
     ),
@@ -129,6 +136,7 @@ def clean(
             options,
             check or diff or explain or in_place,
             regex_timeout,
+            precision,
         )
         return
     engine = build_engine(list(rules or []), no_default_rules, regex_timeout)
@@ -136,6 +144,8 @@ def clean(
         if paths == [STDIN]:
             raise InputError("--learn reads the inputs twice: name files or directories, not stdin")
         engine = _with_learned(engine, [Path(p) for p in paths], options)
+    if precision:
+        engine = Engine(precise(engine.rules))
     mode = Mode(
         check=check,
         diff=diff,
@@ -228,6 +238,7 @@ def _on_cluster(
     options: Options,
     local_only: bool,
     timeout: float,
+    precision: bool,
 ) -> None:
     """``--scheduler``: clean into ``--output-dir`` on a Dask cluster."""
     if output_dir is None or paths == [STDIN]:
@@ -250,6 +261,7 @@ def _on_cluster(
         fmt=fmt,
         options=options,
         timeout=timeout,
+        precision=precision,
         report=report_unit,
     )
     print(

@@ -30,6 +30,7 @@ from typing import Any
 from cleaner.engine import Engine
 from cleaner.errors import InputError, RowError
 from cleaner.inputs import is_gzip, open_binary, peek, read_all, rows
+from cleaner.kinds.model import precise
 from cleaner.loader import default_rules_dir, load_rules, rule_files
 from cleaner.matching import DEFAULT_TIMEOUT
 from cleaner.parallel import chunks, jsonl_chunk
@@ -54,16 +55,22 @@ def bundle_rules(rules: Iterable[str | Path] = (), *, default_rules: bool = True
     return tuple(out)
 
 
-def engine_from_bundle(bundle: Bundle, timeout: float = DEFAULT_TIMEOUT) -> Engine:
-    """The engine for ``bundle``, built once per worker process and kept."""
-    key = hashlib.sha256(repr((bundle, timeout)).encode("utf-8", "surrogatepass")).hexdigest()
+def engine_from_bundle(
+    bundle: Bundle, timeout: float = DEFAULT_TIMEOUT, precision: bool = False
+) -> Engine:
+    """The engine for ``bundle``, built once per worker process and kept; ``precision``:
+    its line model favours precision (``clean --precision``)."""
+    key = hashlib.sha256(
+        repr((bundle, timeout, precision)).encode("utf-8", "surrogatepass")
+    ).hexdigest()
     if key not in _engines:
         with tempfile.TemporaryDirectory(prefix="cleaner-rules-") as tmp:
             for name, text in bundle:
                 path = Path(tmp) / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-            _engines[key] = Engine(load_rules([Path(tmp)], timeout=timeout))
+            rules = load_rules([Path(tmp)], timeout=timeout)
+            _engines[key] = Engine(precise(rules) if precision else rules)
     return _engines[key]
 
 
@@ -73,14 +80,17 @@ def _light(unit: Unit) -> Unit:
     return replace(unit, original=b"", removed=[])
 
 
-def _clean_text(bundle: Bundle, timeout: float, data: bytes, opts: Options) -> list[Unit]:
-    return [_light(process_text(engine_from_bundle(bundle, timeout), data, opts))]
+Settings = tuple[float, bool]  # what builds a worker's engine: (timeout, precision)
+
+
+def _clean_text(bundle: Bundle, settings: Settings, data: bytes, opts: Options) -> list[Unit]:
+    return [_light(process_text(engine_from_bundle(bundle, *settings), data, opts))]
 
 
 def _clean_rows(
-    bundle: Bundle, timeout: float, first: int, chunk: list[bytes], opts: Options, name: str
+    bundle: Bundle, settings: Settings, first: int, chunk: list[bytes], opts: Options, name: str
 ) -> list[Unit]:
-    units = jsonl_chunk(engine_from_bundle(bundle, timeout), first, chunk, opts, name)
+    units = jsonl_chunk(engine_from_bundle(bundle, *settings), first, chunk, opts, name)
     return [_light(u) for u in units]
 
 
@@ -137,13 +147,15 @@ def clean_files_on_cluster(
     options: Options | None = None,
     max_pending: int = 64,
     timeout: float = DEFAULT_TIMEOUT,
+    precision: bool = False,
     report: Report | None = None,
 ) -> list[Path]:
     """Clean files and directories into ``output_dir`` on the cluster at ``scheduler``.
 
     ``scheduler`` is an address, "local", or a ``distributed.Client``. ``options`` sets
     field, HTML and URL handling; each file's format is ``fmt``, or else its name's.
-    ``timeout`` is the seconds a pattern may run on one line; ``report`` is told of
+    ``timeout`` is the seconds a pattern may run on one line; ``precision`` makes the
+    line model favour precision (``clean --precision``); ``report`` is told of
     every document (a timeout, invalid UTF-8, a row left as it was), in input order.
     Returns the files written, in input order.
     """
@@ -159,7 +171,7 @@ def clean_files_on_cluster(
                 continue
             opts = replace(base_opts, fmt=fmt or format_for(path.name))
             target = output_path(path, base, out_dir, opts.fmt)
-            parts = _run(client, remote_bundle, timeout, path, opts, max_pending)
+            parts = _run(client, remote_bundle, (timeout, precision), path, opts, max_pending)
             try:
                 _write(target, parts, path, report)
             except RowError as exc:
@@ -169,16 +181,16 @@ def clean_files_on_cluster(
 
 
 def _run(
-    client: Any, bundle: Any, timeout: float, path: Path, opts: Options, max_pending: int
+    client: Any, bundle: Any, settings: Settings, path: Path, opts: Options, max_pending: int
 ) -> Iterator[list[Unit]]:
     """Units of one file, in order, with at most ``max_pending`` tasks in flight."""
     if opts.fmt != "jsonl":
         data = read_all(path)
-        yield client.submit(_clean_text, bundle, timeout, data, opts, pure=False).result()
+        yield client.submit(_clean_text, bundle, settings, data, opts, pure=False).result()
         return
     with open_binary(path) as handle:
         submitted = (
-            client.submit(_clean_rows, bundle, timeout, first, chunk, opts, str(path), pure=False)
+            client.submit(_clean_rows, bundle, settings, first, chunk, opts, str(path), pure=False)
             for first, chunk in chunks(rows(handle))
         )
         yield from _in_order(submitted, max_pending)

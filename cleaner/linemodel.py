@@ -7,6 +7,8 @@ likely article lines near it, whether it lies in the page's densest run of them)
 prose-like teaser far below the article reads differently from a short sentence in the
 middle of it. A line is kept when stage two's probability reaches ``threshold``, and so
 is a single line left out between two kept ones (a sub-heading between paragraphs).
+Favouring precision (``main_runs``), a line must also lie in one of the page's main runs
+of likely article lines.
 
 Fitting is plain L2-regularised logistic regression by Newton's method (iteratively
 reweighted least squares) on standardised features: deterministic, no random seed
@@ -154,11 +156,16 @@ class LineModel:
         x2 = np.hstack([x, context(self._logit1(x))])
         return _sigmoid(x2 @ self.stage2[:-1] + self.stage2[-1])
 
-    def keep(self, x: np.ndarray, proba: np.ndarray | None = None) -> np.ndarray:
-        """Which lines stay: those at ``threshold`` or above, and a single line left out
-        between two kept ones (a sub-heading between paragraphs: recall first).
-        ``proba``, when given, is ``predict_proba(x)`` already worked out."""
+    def keep(
+        self, x: np.ndarray, proba: np.ndarray | None = None, within: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Which lines stay: those at ``threshold`` or above (and, given ``within``, among
+        those lines), and a single line left out between two kept ones (a sub-heading
+        between paragraphs: recall first). ``proba``, when given, is ``predict_proba(x)``
+        already worked out."""
         keep = (self.predict_proba(x) if proba is None else proba) >= self.threshold
+        if within is not None:
+            keep &= within
         gaps = np.zeros_like(keep)
         gaps[1:-1] = ~keep[1:-1] & keep[:-2] & keep[2:]
         return keep | gaps
@@ -186,6 +193,33 @@ class LineModel:
             stage1=_weights(spec.get("stage1"), NAMES, "stage1"),
             stage2=_weights(spec.get("stage2"), (*NAMES, *CONTEXT), "stage2"),
         )
+
+
+def main_runs(proba: np.ndarray, cut: float, share: float, most: int = 8) -> np.ndarray:
+    """The lines of a page's main runs of article text, for decoding that favours
+    precision. Each line scores its log-odds against ``cut`` (positive where the model
+    gives it more than ``cut``); the first run is the contiguous one with the highest
+    sum (Kadane), and each next best run outside those taken joins while its sum reaches
+    ``share`` of the first's, up to ``most`` runs. An article is one or a few such runs;
+    a teaser list or a comment thread below it scores in short bursts that do not reach
+    that share. No line when no run scores above zero (no article found: the caller keeps
+    its usual decision)."""
+    p = np.clip(proba, 1e-9, 1 - 1e-9)
+    scores = np.log(p / (1 - p)) - np.log(cut / (1 - cut))
+    inside = np.zeros(len(p), dtype=bool)
+    first = 0.0
+    for _ in range(most):
+        start, end = best_run(scores.tolist())
+        total = float(scores[start : end + 1].sum())
+        if total <= 0 or total < share * first:
+            break
+        first = first or total
+        inside[start : end + 1] = True
+        scores[start : end + 1] = _TAKEN
+    return inside
+
+
+_TAKEN = -1e12  # a line already in a run: no later run may hold it
 
 
 def _weights(given: Any, names: Sequence[str], key: str) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from copy import copy
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,9 @@ import cleaner
 from cleaner.engine import Engine
 from cleaner.errors import RuleError
 from cleaner.features import MARKUP, NAMES, PageLines, page_features
-from cleaner.kinds.model import ModelRule
+from cleaner.kinds.model import ModelRule, precise
 from cleaner.labels import ARTICLE, CHROME, UNKNOWN, line_labels
-from cleaner.linemodel import CONTEXT, LineModel
+from cleaner.linemodel import CONTEXT, LineModel, main_runs
 from cleaner.loader import default_rules_dir, load_rules
 from cleaner.training import folds, prepare, site_of
 
@@ -167,6 +168,95 @@ def test_model_that_finds_no_article_removes_nothing() -> None:
     rule = next(r for r in cleaner.engine().rules if isinstance(r, ModelRule))
     text = "\n".join(MENU) + "\n"
     assert Engine([rule]).run(text).text == text
+
+
+#: below an article: chrome, then teaser cards (headlines with a line of summary each)
+CARDS = [
+    "Weather",
+    "Sign up",
+    "Local bakery wins national prize",
+    "Judges named the family-run bakery the best in the country",
+    "Water main bursts near the market",
+    "Traders lost a morning of business when the street flooded",
+    "New library opens its doors",
+    "Readers queued in the rain to see the new building",
+    "School choir heads to the final",
+    "The choir of forty pupils will sing in the capital next month",
+]
+
+
+def test_main_runs_take_the_article_and_strong_runs_but_not_bursts() -> None:
+    sure, unsure, burst = [0.97] * 8, [0.2] * 3, [0.8, 0.3] * 4
+    proba = np.array([0.1] * 3 + sure + unsure + burst + unsure + [0.97] * 4 + [0.1])
+    inside = main_runs(proba, cut=0.7, share=0.25)
+    first, second = 3, 3 + 8 + 3 + 8 + 3
+    assert inside[first : first + 8].all()
+    assert inside[second : second + 4].all()  # half the first run's score: a part of it
+    assert inside.sum() == 12  # the burst of likely teasers is not a run
+    assert main_runs(proba, cut=0.7, share=0.6).sum() == 8  # asked for more: one run
+
+
+def test_main_runs_are_none_when_no_line_passes_the_cut() -> None:
+    assert not main_runs(np.array([0.2, 0.5, 0.6, 0.1]), cut=0.7, share=0.25).any()
+    assert not main_runs(np.zeros(0), cut=0.7, share=0.25).any()
+
+
+class _Fixed(LineModel):
+    """A model that gives each line the probability it was made with."""
+
+    def __init__(self, proba: list[float]) -> None:
+        super().__init__(threshold=0.55)
+        self.proba = np.array(proba)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        return self.proba[: len(x)]
+
+
+def test_favouring_precision_keeps_only_the_main_runs() -> None:
+    lines = [*ARTICLE_LINES, *CARDS[1:]]
+    rule = copy(next(r for r in cleaner.engine().rules if isinstance(r, ModelRule)))
+    rule.model = _Fixed([0.97] * len(ARTICLE_LINES) + [0.05] + [0.8, 0.3] * 4)
+    text = "\n".join(lines) + "\n"
+    assert Engine([rule]).run(text).text == text  # each card's headline over a likely summary
+    sharp = Engine(precise([rule])).run(text).text.splitlines()
+    assert sharp == ARTICLE_LINES  # the cards score no run of their own: they go
+    assert not rule.precision  # ``precise`` changed a copy
+
+
+def test_favouring_precision_drops_teaser_cards_and_keeps_the_article() -> None:
+    text = "\n".join([*MENU, *ARTICLE_LINES, *CARDS]) + "\n"
+    default = cleaner.engine().run(text).text.splitlines()
+    sharp = Engine(precise(cleaner.engine().rules)).run(text).text.splitlines()
+    assert all(line in sharp for line in ARTICLE_LINES)
+    assert not set(CARDS) & set(sharp)
+    assert set(sharp) <= set(default)
+
+
+def test_clean_precision_flag_drops_the_cards(tmp_path: Path, monkeypatch) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join([*MENU, *ARTICLE_LINES, *CARDS]) + "\n", encoding="utf-8")
+    result = run_main(["clean", "--precision", str(page)], monkeypatch)
+    assert result.code == 0
+    assert ARTICLE_LINES[1] in result.out and CARDS[1] not in result.out
+
+
+def test_worker_engines_favour_precision_when_asked() -> None:
+    from cleaner.cluster import bundle_rules, engine_from_bundle
+
+    bundle = bundle_rules()
+    plain, sharp = engine_from_bundle(bundle), engine_from_bundle(bundle, precision=True)
+    assert [r.precision for r in sharp.rules if isinstance(r, ModelRule)] == [True]
+    assert [r.precision for r in plain.rules if isinstance(r, ModelRule)] == [False]
+
+
+@pytest.mark.parametrize(
+    ("runs", "message"),
+    [([0.7], "'runs' must map"), ({"cut": 1.5}, "'cut' must lie"), ({"share": "x"}, "numbers")],
+)
+def test_bad_runs_are_a_rule_error(tmp_path: Path, runs: object, message: str) -> None:
+    path = _rule_file(tmp_path, {"stage1": {}, "stage2": {}, "runs": runs})
+    with pytest.raises(RuleError, match=message):
+        load_rules([path])
 
 
 def _rule_file(tmp_path: Path, spec: dict[str, object]) -> Path:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import cleaner
 from cleaner.engine import Engine
+from cleaner.kinds.model import precise
 from cleaner.loader import default_rules_dir, load_rules
 
 ENGINE = cleaner.engine()
@@ -233,6 +234,17 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @given(documents())
 def test_article_survives_and_chrome_goes(doc: Document) -> None:
     check_document(ENGINE, doc)
+
+
+PRECISE = Engine(precise(ENGINE.rules))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_favouring_precision_keeps_the_article_and_only_removes_more(doc: Document) -> None:
+    check_document(PRECISE, doc)
+    kept = PRECISE.run(doc.text).text.splitlines()
+    assert is_subsequence(kept, ENGINE.run(doc.text).text.splitlines()), "kept a removed line"
 
 
 @settings(max_examples=200, deadline=None)

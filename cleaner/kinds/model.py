@@ -11,6 +11,13 @@ a heading right above a kept line, a ``trailer`` credit right below one. A page 
 no line reaches the threshold, or without a paragraph of prose, is left as it is. When
 unsure, keep the line: the model was fitted for F1, the growth is for recall.
 
+Favouring precision (``clean --precision``; ``precise`` turns it on), a line must also
+lie in one of the page's main runs of likely article lines (``runs``: ``cut``, the
+probability a line's score is measured against, and ``share``, what a further run must
+score against the first; see ``cleaner.linemodel.main_runs``), so that a teaser list or
+a comment thread apart from the article goes whole, at the cost of article lines that
+stand apart from it too.
+
 The weights are data in the rule: ``stage1`` and ``stage2`` map feature names to
 weights in raw feature units. ``cleaner train`` fits them from labelled pages and
 writes the whole rule. A Markdown page (``--format markdown``) is read with the weights
@@ -20,6 +27,7 @@ measures (link text share, heading level, list items) count; else with the other
     - id: line-model
       kind: model
       threshold: 0.55
+      runs: {cut: 0.7, share: 0.25}
       stage1: {log_words: 0.8, ends_sentence: 1.2, ..., bias: -2.1}
       stage2: {...}
       markdown: {stage1: {...}, stage2: {...}}
@@ -27,14 +35,15 @@ measures (link text share, heading level, list items) count; else with the other
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from copy import copy
 from typing import Any
 
 import numpy as np
 
 from cleaner import linescan
 from cleaner.features import NAMES, page_features, page_lines
-from cleaner.linemodel import LineModel
+from cleaner.linemodel import LineModel, main_runs
 from cleaner.matching import Matcher, SpecError
 from cleaner.rule import Page, Removal, Rule, boolean, matcher
 from cleaner.textstats import ends_sentence, word_count
@@ -45,7 +54,7 @@ class ModelRule(Rule):
     needs_match = False
     late = True
     params = frozenset(
-        {"threshold", "stage1", "stage2", "markdown", "trained", "headline", "trailer"}
+        {"threshold", "stage1", "stage2", "markdown", "trained", "headline", "trailer", "runs"}
     )
 
     model: LineModel | None = None
@@ -53,6 +62,8 @@ class ModelRule(Rule):
     trained: str = ""  # what the weights were fitted on, as ``cleaner train`` wrote it
     headline: bool = True  # a heading right above a kept line stays
     trailer: Matcher | None = None  # a credit line right below a kept line stays
+    runs: tuple[float, float] = (0.7, 0.25)  # the main runs' (cut, share), for precision
+    precision: bool = False  # keep only lines in the page's main runs (``precise``)
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         try:
@@ -67,6 +78,7 @@ class ModelRule(Rule):
         self.trained = str(spec.get("trained", ""))
         self.headline = boolean(spec, "headline", True)
         self.trailer = matcher(spec, "trailer", timeout)
+        self.runs = _runs(spec.get("runs", {}))
 
     def apply(self, page: Page) -> Iterator[Removal]:
         assert self.model is not None
@@ -79,7 +91,8 @@ class ModelRule(Rule):
         if layout is not None and self.markdown is not None:
             model = self.markdown  # a Markdown page: the weights fitted on Markdown pages
         proba = model.predict_proba(x)
-        keep = model.keep(x, proba)
+        within = main_runs(proba, *self.runs) if self.precision else None
+        keep = model.keep(x, proba, within if within is not None and within.any() else None)
         if not keep.any() or not x[:, _PROSE].any():
             return  # no article found, or no paragraph to find: when unsure, keep the line
         keep = self._edges(page, shown, keep, proba >= GROW_FLOOR)
@@ -116,6 +129,31 @@ class ModelRule(Rule):
                 if keep[k - 1] and not keep[k] and self.search(self.trailer, page, shown[k]):
                     keep[k] = True
         return keep
+
+
+def precise(rules: Sequence[Rule]) -> list[Rule]:
+    """``rules`` with every ``model`` rule favouring precision (copies: the rules given
+    are left as they are)."""
+    out: list[Rule] = []
+    for rule in rules:
+        if isinstance(rule, ModelRule):
+            rule = copy(rule)
+            rule.precision = True
+        out.append(rule)
+    return out
+
+
+def _runs(spec: Any) -> tuple[float, float]:
+    """``runs: {cut, share}`` read and checked (both default to the shipped settings)."""
+    if not isinstance(spec, dict) or set(spec) - {"cut", "share"}:
+        raise SpecError("'runs' must map 'cut' and 'share' to numbers")
+    cut, share = spec.get("cut", ModelRule.runs[0]), spec.get("share", ModelRule.runs[1])
+    for value in (cut, share):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SpecError("'runs': 'cut' and 'share' must be numbers")
+    if not 0 < cut < 1 or not 0 < share <= 1:
+        raise SpecError("'runs': 'cut' must lie between 0 and 1, 'share' above 0 and at most 1")
+    return float(cut), float(share)
 
 
 def _shape(words: int, ends: bool, listed: bool) -> str:

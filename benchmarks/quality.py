@@ -153,22 +153,28 @@ def _trafilatura(html: str) -> str:
     return trafilatura.extract(html, include_comments=False) or ""
 
 
-_ENGINES: dict[bool, Any] = {}
+_ENGINES: dict[tuple[bool, bool], Any] = {}
 
 
-def _cleaner_engine(detector: bool = True) -> Any:
-    """The default rules, with or without the late ``content`` detector."""
-    if detector not in _ENGINES:
+def _cleaner_engine(detector: bool = True, precision: bool = False) -> Any:
+    """The default rules, with or without the late ``content`` detector; ``precision``:
+    the line model favours precision (``clean --precision``)."""
+    if (detector, precision) not in _ENGINES:
         import cleaner
         from cleaner.engine import Engine
+        from cleaner.kinds.model import precise
 
-        rules = cleaner.engine().rules
-        _ENGINES[detector] = Engine([r for r in rules if detector or not r.late])
-    return _ENGINES[detector]
+        rules = [r for r in cleaner.engine().rules if detector or not r.late]
+        _ENGINES[detector, precision] = Engine(precise(rules) if precision else rules)
+    return _ENGINES[detector, precision]
 
 
 def _cleaner_text(row: dict[str, Any]) -> str:
     return str(_cleaner_engine().run(row["text"], row.get("url")).text)
+
+
+def _cleaner_precision(row: dict[str, Any]) -> str:
+    return str(_cleaner_engine(precision=True).run(row["text"], row.get("url")).text)
 
 
 def _cleaner_html(row: dict[str, Any]) -> str:
@@ -194,6 +200,7 @@ SYSTEMS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "c4": ("text", lambda row: c4_filter(row["text"])),
     "trafilatura": ("HTML", lambda row: _trafilatura(row.get("html") or "")),
     "cleaner-text": ("text", _cleaner_text),
+    "cleaner-precision": ("text", _cleaner_precision),
     "cleaner-html": ("HTML", _cleaner_html),
     "cleaner-html-detector": ("HTML", _cleaner_html_detector),
 }
@@ -204,6 +211,7 @@ LABELS = {
     "c4": "C4 line filter",
     "trafilatura": "trafilatura `extract(html, include_comments=False)`",
     "cleaner-text": "cleaner",
+    "cleaner-precision": "cleaner `--precision`",
     "cleaner-html": "cleaner `--html` (extraction, then the rules)",
     "cleaner-html-detector": "experiment: extraction, rules and the text detector",
 }
@@ -290,16 +298,17 @@ def out_of_fold(
     k: int,
     train_md: Sequence[Path] = (),
     eval_md: list[dict[str, Any]] | None = None,
+    precision: bool = False,
 ) -> dict[str, dict[str, Score]]:
     """The default rules with the line model fitted on the other folds, per fold by site:
     fitted as the shipped one is, on the plain pages, and its Markdown weights on the
     files ``train_md`` (their Markdown renderings, labelled by id); scored on the plain
     pages, and on ``eval_md`` (Markdown renderings, not necessarily of the same
-    renderer) when given."""
+    renderer) when given; with ``precision``, favouring precision as well."""
     from copy import copy
 
     from cleaner.engine import Engine
-    from cleaner.kinds.model import ModelRule
+    from cleaner.kinds.model import ModelRule, precise
     from cleaner.markdown import run as run_markdown
     from cleaner.training import fit, folds, markdown_rows, prepare, site_of
 
@@ -313,7 +322,9 @@ def out_of_fold(
     md_pages = [(p, fold_of[p.row["id"]]) for p in prepare(md_rows, rules)]
     evaluated = [(r, fold_of[r["id"]]) for r in eval_md or [] if r["id"] in fold_of]
     outputs = [""] * len(rows)
+    precise_outputs = [""] * len(rows)
     md_outputs = [""] * len(evaluated)
+    precise_md = [""] * len(evaluated)
     for f in range(k):
         rule = copy(shipped)  # its settings, with weights fitted on the other folds
         rule.model = fit([p for p, g in plain if g != f])
@@ -323,16 +334,28 @@ def out_of_fold(
             rule.markdown = fit([p for p, g in md_pages if g != f])
             rule.markdown.threshold = shipped.model.threshold
         engine = Engine([*rules, rule])
+        sharp = Engine([*rules, *precise([rule])])
         for j, row in enumerate(rows):
             if fold[j] == f:
                 outputs[j] = engine.run(row["text"], row.get("url")).text
+                if precision:
+                    precise_outputs[j] = sharp.run(row["text"], row.get("url")).text
         for j, (row, g) in enumerate(evaluated):
             if g == f:
                 md_outputs[j] = run_markdown(engine, row["text"], row.get("url")).text
-    results = {"text": _scores(news, web, dict(zip([r["id"] for r in rows], outputs, strict=True)))}
+                if precision:
+                    precise_md[j] = run_markdown(sharp, row["text"], row.get("url")).text
+    ids = [r["id"] for r in rows]
+    results = {"text": _scores(news, web, dict(zip(ids, outputs, strict=True)))}
+    if precision:
+        results["precision"] = _scores(news, web, dict(zip(ids, precise_outputs, strict=True)))
+    md_ids = [r["id"] for r, _ in evaluated]
     if eval_md is not None:
-        md = {r["id"]: markdown_text(o) for (r, _), o in zip(evaluated, md_outputs, strict=True)}
+        md = dict(zip(md_ids, map(markdown_text, md_outputs), strict=True))
         results["markdown"] = _scores(news, web, md)
+        if precision:
+            md = dict(zip(md_ids, map(markdown_text, precise_md), strict=True))
+            results["markdown-precision"] = _scores(news, web, md)
     return results
 
 
@@ -478,11 +501,17 @@ def main(argv: list[str] | None = None) -> int:
         md_web = list(read_jsonl(web_md, args.limit))
         md_rows = md_news + md_web
     if args.folds:
-        oof = out_of_fold(news, web, args.folds, [p for p in fitted_md if p.exists()], md_rows)
+        trained_md = [p for p in fitted_md if p.exists()]
+        sharp = "cleaner-precision" in systems
+        oof = out_of_fold(news, web, args.folds, trained_md, md_rows, sharp)
         label = f"out of fold ({args.folds} folds by site)"
         results[f"cleaner, {label}"] = oof["text"]
+        if sharp:
+            results[f"cleaner `--precision`, {label}"] = oof["precision"]
         if "markdown" in oof:
             results[f"cleaner `--format markdown`, {label}"] = oof["markdown"]
+        if "markdown-precision" in oof:
+            results[f"cleaner `--format markdown --precision`, {label}"] = oof["markdown-precision"]
     if md_rows is not None:
         results.update(markdown_scores(news, web, md_news, md_web))
     print(

@@ -21,11 +21,19 @@ __all__ = ["Engine", "LineDecision", "Outcome", "clean", "decide", "engine"]
 __version__ = "0.1.0"
 
 
-def engine(rules: Iterable[str | Path] = (), *, default_rules: bool = True) -> Engine:
-    """An engine over the default rules (unless ``default_rules`` is false) plus ``rules``."""
+def engine(
+    rules: Iterable[str | Path] = (), *, default_rules: bool = True, precision: bool = False
+) -> Engine:
+    """An engine over the default rules (unless ``default_rules`` is false) plus ``rules``;
+    ``precision``: its line model favours precision, as ``clean --precision`` does."""
     paths = [default_rules_dir()] if default_rules else []
     paths += [Path(p) for p in rules]
-    return Engine(load_rules(paths))
+    loaded = load_rules(paths)
+    if precision:
+        from cleaner.kinds.model import precise
+
+        loaded = precise(loaded)
+    return Engine(loaded)
 
 
 @lru_cache(maxsize=1)

@@ -226,7 +226,7 @@ def test_favouring_precision_keeps_only_the_main_runs() -> None:
 def test_favouring_precision_drops_teaser_cards_and_keeps_the_article() -> None:
     text = "\n".join([*MENU, *ARTICLE_LINES, *CARDS]) + "\n"
     default = cleaner.engine().run(text).text.splitlines()
-    sharp = Engine(precise(cleaner.engine().rules)).run(text).text.splitlines()
+    sharp = cleaner.engine(precision=True).run(text).text.splitlines()
     assert all(line in sharp for line in ARTICLE_LINES)
     assert not set(CARDS) & set(sharp)
     assert set(sharp) <= set(default)

@@ -3,6 +3,7 @@
     python benchmarks/learned.py                # learn over sites-dev, clean, score
     python benchmarks/learned.py --share 0.4    # another share of a site's pages
     python benchmarks/learned.py --sites        # and the table per site
+    python benchmarks/learned.py --precision    # cleaning as clean --precision does
 
 The sites set holds several pages of each of 36 sites, with the article's gold text.
 ``cleaner learn``'s code counts the lines each site repeats (never reading the gold),
@@ -39,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--share", type=float, default=0.5)
     parser.add_argument("--min-pages", type=int, default=3)
     parser.add_argument("--sites", action="store_true", help="also the table per site")
+    parser.add_argument(
+        "--precision", action="store_true", help="clean as clean --precision (learn as usual)"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "sites-dev.jsonl.gz").exists():
         print(f"sites-dev not found in {args.data}", file=sys.stderr)
@@ -49,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         packs = write_packs(count(plain, docs), Path(tmp), args.share, args.min_pages)
         learned_rules = load_rules([default_rules_dir(), *packs])
+    if args.precision:
+        from cleaner.kinds.model import precise
+
+        plain = cleaner.engine(precision=True)
+        learned_rules = precise(learned_rules)
     learned = cleaner.Engine(learned_rules)
     counts: dict[str, list[list[tuple[int, int, int]]]] = defaultdict(lambda: [[], []])
     kept_by_gold: dict[str, int] = defaultdict(int)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality import DEFAULT_DATA, Score, _news_score, load_sites, shingle_counts  # noqa: E402
+from quality import DEFAULT_DATA, _news_score, load_sites, shingle_counts  # noqa: E402
 
 import cleaner  # noqa: E402
 from cleaner.learn import count, write_packs  # noqa: E402
@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(share {args.share}, min pages {args.min_pages})\n"
     )
     print("| system | sites P / R / F1 |\n|---|---|")
-    print(f"| cleaner, page by page | {_fmt(scores[0])} |")
-    print(f"| cleaner learn, then cleaner clean --rules | {_fmt(scores[1])} |")
+    print(f"| cleaner, page by page | {scores[0]} |")
+    print(f"| cleaner learn, then cleaner clean --rules | {scores[1]} |")
     if args.sites:
         print("\n| site | pages | page by page F1 | learned F1 |\n|---|---|---|---|")
         for site in sorted(counts):
@@ -91,10 +91,6 @@ def main(argv: list[str] | None = None) -> int:
     for line, n in sorted(kept_by_gold.items(), key=lambda item: (-item[1], item[0])):
         print(f"- {line} (on {n} pages)")
     return 0
-
-
-def _fmt(score: Score) -> str:
-    return f"{score.precision:.3f} / {score.recall:.3f} / {score.f1:.3f}"
 
 
 if __name__ == "__main__":

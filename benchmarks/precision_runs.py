@@ -75,19 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     print("| cut | share | news P / R / F1 | web P / R / F1 |\n|---|---|---|---|")
     for setting in grid:
         s = scores(setting, everything)
-        print(f"| {setting[0]} | {setting[1]} | {_fmt(s['news'])} | {_fmt(s['web'])} |")
+        print(f"| {setting[0]} | {setting[1]} | {s['news']} | {s['web']} |")
     nested: dict[str, str] = {}
     for f in range(args.folds):
         best = max(grid, key=lambda g: _mean_f1(scores(g, everything - {f})))
         print(f"fold {f}: cut {best[0]}, share {best[1]}")
         nested.update({r["id"]: outputs[best][r["id"]] for j, r in enumerate(rows) if fold[j] == f})
     s = _scores(news, web, nested)
-    print(f"nested out of fold: news {_fmt(s['news'])}, web {_fmt(s['web'])}")
+    print(f"nested out of fold: news {s['news']}, web {s['web']}")
     return 0
-
-
-def _fmt(s: Score) -> str:
-    return f"{s.precision:.3f} / {s.recall:.3f} / {s.f1:.3f}"
 
 
 if __name__ == "__main__":

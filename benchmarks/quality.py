@@ -77,6 +77,10 @@ class Score:
     def f1(self) -> float:
         return f1(self.precision, self.recall)
 
+    def __str__(self) -> str:
+        """As the tables print it: P / R / F1."""
+        return f"{self.precision:.3f} / {self.recall:.3f} / {self.f1:.3f}"
+
 
 def score_news(pairs: Iterable[tuple[str, str]]) -> Score:
     """Mean precision and mean recall over (gold, output) documents."""
@@ -420,12 +424,7 @@ def table(results: dict[str, dict[str, Score]]) -> str:
         "|---|---|" + "---|" * len(sets),
     ]
     for system, scores in results.items():
-        cells = [
-            f"{scores[name].precision:.3f} / {scores[name].recall:.3f} / {scores[name].f1:.3f}"
-            if name in scores
-            else ""
-            for name in sets
-        ]
+        cells = [str(scores[name]) if name in scores else "" for name in sets]
         label = LABELS.get(system, system)
         kind = SYSTEMS[system][0] if system in SYSTEMS else "text"
         kind = "Markdown" if "Markdown" in label or "markdown" in label else kind

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.engine import Engine
+from cleaner.errors import RuleError
 from cleaner.loader import load_rules
 
 PROSE = "The council approved the new budget on Tuesday after a debate that lasted all night."
@@ -272,6 +273,29 @@ rules:
     for pair in (said, long_label):
         text = f"{PROSE}\n{pair}{pair}{PROSE2}\n"
         assert engine.run(text).text == text
+
+
+def test_copy_removes_a_long_line_the_page_prints_again_in_paragraphs(tmp_path: Path) -> None:
+    engine = engine_from(tmp_path, "rules: [{id: copy, kind: copy, min_words: 20, share: 0.8}]")
+    paragraphs = [PROSE, PROSE2, PROSE.replace("council", "board")]
+    body = "\n".join(paragraphs)
+    copy = " ".join(paragraphs)  # the article again, on one line
+    outcome = engine.run(f"{body}\n{copy}\n{copy}\n")
+    assert outcome.text == f"{body}\n"
+    assert [(d.number, d.rule_id) for d in outcome.removed] == [(4, "copy"), (5, "copy")]
+    # a long line of its own words stays, and so does one only half printed elsewhere
+    own = " ".join([PROSE2.replace("bridge", "tunnel"), PROSE.replace("budget", "plan")] * 2)
+    fresh = "Residents near the harbour asked for the sea wall to be mended before winter storms."
+    half = f"{PROSE} {fresh}"
+    for line in (own, half):
+        text = f"{body}\n{line}\n"
+        assert engine.run(text).text == text
+
+
+@pytest.mark.parametrize("setting", ["share: 0", "share: 1.5", "min_words: 2", "share: yes"])
+def test_copy_settings_are_checked(tmp_path: Path, setting: str) -> None:
+    with pytest.raises(RuleError, match="'(share|min_words)' must be"):
+        engine_from(tmp_path, f"rules: [{{id: copy, kind: copy, {setting}}}]")
 
 
 def test_site_scope_by_url_and_by_detect(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cleaner.kinds.block import BlockRule
 from cleaner.kinds.content import ContentRule
+from cleaner.kinds.copy import CopyRule
 from cleaner.kinds.duplicate import DuplicateRule
 from cleaner.kinds.head import HeadRule
 from cleaner.kinds.inline import InlineRule
@@ -15,7 +16,7 @@ from cleaner.rule import Rule
 KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
     for cls in (
-        *(LineRule, InlineRule, BlockRule, TailRule, HeadRule, DuplicateRule),
+        *(LineRule, InlineRule, BlockRule, TailRule, HeadRule, DuplicateRule, CopyRule),
         *(ContentRule, ModelRule),
     )
 }

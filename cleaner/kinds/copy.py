@@ -1,0 +1,62 @@
+"""``copy``: a long line that copies text the page prints elsewhere in shorter lines.
+
+A page's text sometimes holds its article twice: once in paragraphs, and once more on
+a single line, the structured data a page carries for search engines (an
+``articleBody``) or a print version rendered into the text. A line of at least
+``min_words`` words goes when ``share`` or more of its 4-word shingles (the unit the
+news score counts) stand in the page's shorter lines, read in order as one text; the
+paragraphs stay. A long line whose words stand nowhere else is article text, however
+long, and stays.
+
+    - id: article-copy-line
+      kind: copy
+      min_words: 50
+      share: 0.8
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from cleaner.matching import SpecError
+from cleaner.rule import Page, Removal, Rule, positive_int
+
+_WORD = re.compile(r"\w+")
+SHINGLE = 4
+
+
+def _shingles(words: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(words[k : k + SHINGLE]) for k in range(len(words) - SHINGLE + 1)]
+
+
+class CopyRule(Rule):
+    kind = "copy"
+    needs_match = False
+    params = frozenset({"min_words", "share"})
+    min_words: int = 50
+    share: float = 0.8
+
+    def configure(self, spec: dict[str, Any], timeout: float) -> None:
+        self.min_words = positive_int(spec, "min_words", 50, minimum=SHINGLE)
+        share = spec.get("share", 0.8)
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+            raise SpecError("'share' must be a number above 0 and at most 1")
+        self.share = float(share)
+
+    def apply(self, page: Page) -> Iterator[Removal]:
+        lines = list(page.nonblank())
+        # most pages hold no line this long: nothing to read word by word
+        if not any(len(page.texts[i].split(None, self.min_words)) > self.min_words for i in lines):
+            return
+        words = {i: _WORD.findall(page.texts[i].lower()) for i in lines}
+        for i in lines:
+            size = len(words[i])
+            if size < self.min_words:
+                continue
+            shorter = [w for j in lines if len(words[j]) < size for w in words[j]]
+            elsewhere = set(_shingles(shorter))
+            own = _shingles(words[i])
+            if sum(s in elsewhere for s in own) >= self.share * len(own):
+                yield Removal(i, self.id)

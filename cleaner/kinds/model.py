@@ -27,7 +27,7 @@ measures (link text share, heading level, list items) count; else with the other
     - id: line-model
       kind: model
       threshold: 0.55
-      runs: {cut: 0.7, share: 0.25}
+      runs: {cut: 0.6, share: 0.1}
       stage1: {log_words: 0.8, ends_sentence: 1.2, ..., bias: -2.1}
       stage2: {...}
       markdown: {stage1: {...}, stage2: {...}}
@@ -62,7 +62,7 @@ class ModelRule(Rule):
     trained: str = ""  # what the weights were fitted on, as ``cleaner train`` wrote it
     headline: bool = True  # a heading right above a kept line stays
     trailer: Matcher | None = None  # a credit line right below a kept line stays
-    runs: tuple[float, float] = (0.7, 0.25)  # the main runs' (cut, share), for precision
+    runs: tuple[float, float] = (0.6, 0.1)  # the main runs' (cut, share), for precision
     precision: bool = False  # keep only lines in the page's main runs (``precise``)
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:

@@ -4,9 +4,8 @@ A page's text sometimes holds its article twice: once in paragraphs, and once mo
 a single line, the structured data a page carries for search engines (an
 ``articleBody``) or a print version rendered into the text. A line of at least
 ``min_words`` words goes when ``share`` or more of its 4-word shingles (the unit the
-news score counts) stand in the page's shorter lines, read in order as one text; the
-paragraphs stay. A long line whose words stand nowhere else is article text, however
-long, and stays.
+news score counts) stand in shorter lines of the page; the paragraphs stay. A long line
+whose words stand nowhere else is article text, however long, and stays.
 
     - id: article-copy-line
       kind: copy
@@ -51,12 +50,17 @@ class CopyRule(Rule):
         if not any(len(page.texts[i].split(None, self.min_words)) > self.min_words for i in lines):
             return
         words = {i: _WORD.findall(page.texts[i].lower()) for i in lines}
+        # each shingle's shortest line: one pass over the page, not one per long line
+        shortest: dict[tuple[str, ...], int] = {}
+        for i in lines:
+            size = len(words[i])
+            for s in _shingles(words[i]):
+                if size < shortest.get(s, size + 1):
+                    shortest[s] = size
         for i in lines:
             size = len(words[i])
             if size < self.min_words:
                 continue
-            shorter = [w for j in lines if len(words[j]) < size for w in words[j]]
-            elsewhere = set(_shingles(shorter))
             own = _shingles(words[i])
-            if sum(s in elsewhere for s in own) >= self.share * len(own):
+            if sum(shortest[s] < size for s in own) >= self.share * len(own):
                 yield Removal(i, self.id)

@@ -277,19 +277,23 @@ rules:
 
 def test_copy_removes_a_long_line_the_page_prints_again_in_paragraphs(tmp_path: Path) -> None:
     engine = engine_from(tmp_path, "rules: [{id: copy, kind: copy, min_words: 20, share: 0.8}]")
-    paragraphs = [PROSE, PROSE2, PROSE.replace("council", "board")]
+    mayor = "The mayor said the vote showed that the town could still agree on what matters."
+    paragraphs = [PROSE, PROSE2, mayor]
     body = "\n".join(paragraphs)
     copy = " ".join(paragraphs)  # the article again, on one line
     outcome = engine.run(f"{body}\n{copy}\n{copy}\n")
     assert outcome.text == f"{body}\n"
     assert [(d.number, d.rule_id) for d in outcome.removed] == [(4, "copy"), (5, "copy")]
-    # a long line of its own words stays, and so does one only half printed elsewhere
+    # a long line of its own words stays, so does one only half printed elsewhere, and so
+    # does the longer of two near-identical paragraphs
     own = " ".join([PROSE2.replace("bridge", "tunnel"), PROSE.replace("budget", "plan")] * 2)
     fresh = "Residents near the harbour asked for the sea wall to be mended before winter storms."
     half = f"{PROSE} {fresh}"
     for line in (own, half):
         text = f"{body}\n{line}\n"
         assert engine.run(text).text == text
+    twins = f"{PROSE} {PROSE2}\n{PROSE} {PROSE2} It passed.\n"
+    assert engine.run(twins).text == twins
 
 
 @pytest.mark.parametrize("setting", ["share: 0", "share: 1.5", "min_words: 2", "share: yes"])

@@ -4,8 +4,9 @@ A page's text sometimes holds its article twice: once in paragraphs, and once mo
 a single line, the structured data a page carries for search engines (an
 ``articleBody``) or a print version rendered into the text. A line of at least
 ``min_words`` words goes when ``share`` or more of its 4-word shingles (the unit the
-news score counts) stand in shorter lines of the page; the paragraphs stay. A long line
-whose words stand nowhere else is article text, however long, and stays.
+news score counts) stand in shorter lines of the page, no one of them holding half of
+it; the paragraphs stay. A long line whose words stand nowhere else is article text,
+however long, and so is one of two near-identical paragraphs: both stay.
 
     - id: article-copy-line
       kind: copy
@@ -16,6 +17,7 @@ whose words stand nowhere else is article text, however long, and stays.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,16 +53,18 @@ class CopyRule(Rule):
             return
         words = {i: _WORD.findall(page.texts[i].lower()) for i in lines}
         # each shingle's shortest line: one pass over the page, not one per long line
-        shortest: dict[tuple[str, ...], int] = {}
+        shortest: dict[tuple[str, ...], tuple[int, int]] = {}
         for i in lines:
             size = len(words[i])
             for s in _shingles(words[i]):
-                if size < shortest.get(s, size + 1):
-                    shortest[s] = size
+                if size < shortest.get(s, (size + 1, i))[0]:
+                    shortest[s] = (size, i)
         for i in lines:
             size = len(words[i])
             if size < self.min_words:
                 continue
             own = _shingles(words[i])
-            if sum(shortest[s] < size for s in own) >= self.share * len(own):
+            found = Counter(j for j in (shortest[s] for s in own) if j[0] < size)
+            # gathered from several lines: one near-identical paragraph is no copy
+            if found.total() >= self.share * len(own) and max(found.values()) <= len(own) / 2:
                 yield Removal(i, self.id)

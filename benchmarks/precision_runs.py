@@ -21,7 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality import DEFAULT_DATA, Score, _cleaner_engine, _scores, load_news, load_web  # noqa: E402
+from quality import (  # noqa: E402
+    DEFAULT_DATA,
+    Score,
+    _cleaner_engine,
+    _scores,
+    fold_rule,
+    load_news,
+    load_web,
+)
 
 CUTS = (0.6, 0.7, 0.8, 0.9)
 SHARES = (0.1, 0.25, 0.5, 1.0)  # 1.0: a further run must score as high as the first
@@ -43,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from cleaner.engine import Engine
     from cleaner.kinds.model import ModelRule
-    from cleaner.training import fit, folds, prepare, site_of
+    from cleaner.training import folds, prepare, site_of
 
     news = load_news(args.data, args.limit)
     web = load_web(args.data, args.limit, html=False)
@@ -55,10 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     grid = [(cut, share) for cut in CUTS for share in SHARES]
     outputs: dict[tuple[float, float], dict[str, str]] = {g: {} for g in grid}
     for f in range(args.folds):
-        rule = copy(shipped)
-        rule.model = fit([p for p, g in zip(pages, fold, strict=True) if g != f])
-        rule.model.threshold = shipped.model.threshold
-        rule.markdown = None
+        rule = fold_rule(shipped, list(zip(pages, fold, strict=True)), f)
         for setting in grid:
             sharp = copy(rule)
             sharp.precision, sharp.runs = True, setting

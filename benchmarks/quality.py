@@ -309,12 +309,11 @@ def out_of_fold(
     files ``train_md`` (their Markdown renderings, labelled by id); scored on the plain
     pages, and on ``eval_md`` (Markdown renderings, not necessarily of the same
     renderer) when given; with ``precision``, favouring precision as well."""
-    from copy import copy
 
     from cleaner.engine import Engine
     from cleaner.kinds.model import ModelRule, precise
     from cleaner.markdown import run as run_markdown
-    from cleaner.training import fit, folds, markdown_rows, prepare, site_of
+    from cleaner.training import folds, markdown_rows, prepare, site_of
 
     shipped = next(r for r in _cleaner_engine().rules if isinstance(r, ModelRule))
     rules = [r for r in _cleaner_engine().rules if not r.late]
@@ -330,15 +329,9 @@ def out_of_fold(
     md_outputs = [""] * len(evaluated)
     precise_md = [""] * len(evaluated)
     for f in range(k):
-        rule = copy(shipped)  # its settings, with weights fitted on the other folds
-        rule.model = fit([p for p, g in plain if g != f])
-        rule.model.threshold = shipped.model.threshold
-        rule.markdown = None
-        if md_pages:
-            rule.markdown = fit([p for p, g in md_pages if g != f])
-            rule.markdown.threshold = shipped.model.threshold
+        rule = fold_rule(shipped, plain, f, md_pages)
         engine = Engine([*rules, rule])
-        sharp = Engine([*rules, *precise([rule])])
+        sharp = Engine([*rules, *precise([rule])]) if precision else engine
         for j, row in enumerate(rows):
             if fold[j] == f:
                 outputs[j] = engine.run(row["text"], row.get("url")).text
@@ -361,6 +354,25 @@ def out_of_fold(
             md = dict(zip(md_ids, map(markdown_text, precise_md), strict=True))
             results["markdown-precision"] = _scores(news, web, md)
     return results
+
+
+def fold_rule(shipped: Any, plain: Sequence[Any], f: int, md_pages: Sequence[Any] = ()) -> Any:
+    """The line-model rule ``shipped`` (its settings) with weights fitted as
+    ``cleaner train`` fits them on the pages of every fold but ``f``: ``plain`` and
+    ``md_pages`` (their Markdown renderings, for the Markdown weights; none: no such
+    weights) are (labelled page, fold) pairs."""
+    from copy import copy
+
+    from cleaner.training import fit
+
+    rule = copy(shipped)
+    rule.model = fit([p for p, g in plain if g != f])
+    rule.model.threshold = shipped.model.threshold
+    rule.markdown = None
+    if md_pages:
+        rule.markdown = fit([p for p, g in md_pages if g != f])
+        rule.markdown.threshold = shipped.model.threshold
+    return rule
 
 
 def _scores(

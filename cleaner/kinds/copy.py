@@ -21,11 +21,11 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from cleaner.labels import SHINGLE
 from cleaner.matching import SpecError
 from cleaner.rule import Page, Removal, Rule, positive_int
 
 _WORD = re.compile(r"\w+")
-SHINGLE = 4
 
 
 def _shingles(words: list[str]) -> list[tuple[str, ...]]:

@@ -321,7 +321,7 @@ def out_of_fold(
     fold = folds([site_of(r) for r in rows], k)
     fold_of = {r["id"]: f for r, f in zip(rows, fold, strict=True)}
     plain = [(p, fold_of[p.row["id"]]) for p in prepare(rows, rules)]
-    md_rows = [r for r in markdown_rows(train_md, rows) if r["id"] in fold_of]
+    md_rows = list(markdown_rows(train_md, rows, only=fold_of))  # --limit: the rows kept
     md_pages = [(p, fold_of[p.row["id"]]) for p in prepare(md_rows, rules)]
     evaluated = [(r, fold_of[r["id"]]) for r in eval_md or [] if r["id"] in fold_of]
     outputs = [""] * len(rows)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,13 +85,16 @@ def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
 
 
 def markdown_rows(
-    paths: Iterable[Path], labelled: Sequence[dict[str, Any]]
+    paths: Iterable[Path], labelled: Sequence[dict[str, Any]], only: Container[str] | None = None
 ) -> Iterator[dict[str, Any]]:
     """Markdown renderings of labelled pages (JSONL rows with ``text``), each marked
     ``markdown``: a row's own ``gold`` or ``with``/``without`` label it, or else those
-    of the labelled row with the same ``id`` (the plain-text rendering of the page)."""
+    of the labelled row with the same ``id`` (the plain-text rendering of the page).
+    Given ``only``, the rows whose ``id`` is not in it are passed over."""
     by_id = {row["id"]: row for row in labelled if "id" in row}
     for path, number, row in _rows(paths):
+        if only is not None and row.get("id") not in only:
+            continue
         if not has_labels(row):
             plain = by_id.get(row.get("id"))
             if plain is None:

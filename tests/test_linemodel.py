@@ -364,6 +364,7 @@ def test_markdown_rows_take_the_labels_of_the_plain_row_with_their_id(tmp_path: 
     md.write_text(json.dumps({"id": "b", "text": "# Other"}) + "\n")
     with pytest.raises(TrainingError, match=r"md.jsonl:1: .*'id' of a labelled row"):
         list(markdown_rows([md], plain))
+    assert list(markdown_rows([md], plain, only={"a"})) == []  # passed over, not an error
 
 
 def test_train_reads_markdown_renderings_as_markdown(tmp_path: Path, monkeypatch) -> None:

@@ -198,7 +198,7 @@ def build_rule(spec: Any, path: str, pack_scope: Scope | None, timeout: float) -
         if (
             rule.match is not None
             and rule.kind not in ("inline", "duplicate")
-            and _matches_empty(rule.match)
+            and rule.match.finds_empty()
         ):
             raise SpecError("the match finds an empty string, so it would remove every line")
     except SpecError as exc:
@@ -223,13 +223,6 @@ def _match(spec: dict[str, Any], timeout: float) -> Matcher:
     if all(keep.search(line) is not None for line in _ANY_LINES):
         raise SpecError("'unless' finds something in any line, so the rule would remove nothing")
     return Matcher(spec["match"], timeout=timeout, unless=keep)
-
-
-def _matches_empty(match: Matcher) -> bool:
-    """Whether ``match`` matches the empty line (and so, inside, any line at all)."""
-    if "" in match.phrases or "" in match.contains:
-        return True
-    return any(p.search("") is not None for p in match.patterns)
 
 
 def read_file(path: Path) -> dict[str, Any]:

@@ -296,6 +296,10 @@ def line_heads(pattern: str) -> tuple[frozenset[str | CharClass], bool] | None:
     return heads, bool(parsed.state.flags & _sre.SRE_FLAG_IGNORECASE)
 
 
+#: ``\\p{..}`` or ``\\P{..}`` (``regex``'s Unicode properties), not escaped
+_PROPERTY = regex.compile(r"(?<!\\)((?:\\\\)*)(\\[pP](?:\{[^}]*\}|\w))")
+
+
 @lru_cache(maxsize=512)
 def _parse(pattern: str) -> Any:
     """The stdlib parse of ``pattern`` (``\\p{..}`` read as ``\\w``), or None.
@@ -303,7 +307,7 @@ def _parse(pattern: str) -> Any:
     Kept per pattern: the line heads, the required literals and the line limits all read
     the same parse (read only), and a rule set's patterns run to over 100,000 characters
     once vocabularies are spelled out."""
-    analysed = regex.sub(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|\w)", r"\1\\w", pattern)
+    analysed = _PROPERTY.sub(r"\1\\w", pattern)
     try:
         with warnings.catch_warnings():
             # a warning means the stdlib reads the pattern differently from ``regex``
@@ -312,6 +316,31 @@ def _parse(pattern: str) -> Any:
             return _sre_parse.parse(analysed, 0)
     except Exception:  # noqa: BLE001 - anything the stdlib parser cannot read
         return None
+
+
+def stdlib_reads(pattern: str) -> bool:
+    """Whether the stdlib parser reads ``pattern`` (each ``\\p{..}`` read as ``\\w``,
+    each a property ``regex`` knows): then ``regex``, which reads a superset, compiles
+    it too."""
+    return _parse(pattern) is not None and all(
+        _known_property(m.group(2)) for m in _PROPERTY.finditer(pattern)
+    )
+
+
+@lru_cache(maxsize=256)
+def _known_property(escape: str) -> bool:
+    try:
+        regex.compile(escape)
+    except regex.error:
+        return False
+    return True
+
+
+def _compile(pattern: str, flags: int) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern, flags)
+    except (regex.error, ValueError, KeyError, TypeError) as exc:
+        raise SpecError(f"regex {pattern!r} does not compile: {exc}") from None
 
 
 def required_literals(pattern: str) -> tuple[frozenset[str | CharClass], bool] | None:
@@ -525,7 +554,9 @@ class Matcher:
             if "words" in spec:
                 self._sources.append(vocabulary.names(spec["words"]))
         self._patterns: list[regex.Pattern[str]] | None = None
-        self.patterns  # noqa: B018 - compile now: a bad pattern is a load error
+        for pattern in self._sources:
+            if not stdlib_reads(pattern):
+                _compile(pattern, self._flags)  # a bad pattern is a load error
         fold = str.casefold if ignore_case else str
         self._fold = fold
         self.phrases = (
@@ -541,16 +572,24 @@ class Matcher:
 
     @property
     def patterns(self) -> list[regex.Pattern[str]]:
-        """The compiled patterns; compiled on first use when loaded from the cache."""
+        """The compiled patterns, compiled on first use: most never run on a short input.
+        A pattern the stdlib parser cannot read as written was compiled at load, so a
+        bad pattern is a load error (``regex`` reads a superset of what the stdlib does)."""
         if self._patterns is None:
-            compiled = []
-            for pattern in self._sources:
-                try:
-                    compiled.append(regex.compile(pattern, self._flags))
-                except (regex.error, ValueError, KeyError, TypeError) as exc:
-                    raise SpecError(f"regex {pattern!r} does not compile: {exc}") from None
-            self._patterns = compiled
+            self._patterns = [_compile(pattern, self._flags) for pattern in self._sources]
         return self._patterns
+
+    def finds_empty(self) -> bool:
+        """Whether this finds something in the empty line (and so, inside, in any line).
+        A pattern every match of which holds a character (its stdlib parse says so)
+        cannot; any other is compiled and tried."""
+        if "" in self.phrases or "" in self.contains:
+            return True
+        return any(
+            not (stdlib_reads(source) and _parse(source).getwidth()[0] > 0)
+            and _compile(source, self._flags).search("") is not None
+            for source in self._sources
+        )
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the plan but not the compiled patterns: compiling is what a cached

@@ -124,6 +124,9 @@ def test_rule_error_survives_pickling_to_worker_processes() -> None:
         ("{regex: '(x)?'}", "empty string"),
         ("{phrases: ['']}", "empty string"),
         ("{regex: '(?V1)x'}", "does not compile"),
+        ("{regex: '\\p{Nope}x'}", "does not compile"),  # the stdlib reads it as \\w
+        ("{regex: '\\p{L}*'}", "empty string"),
+        ("{regex: '(?=x)|y?'}", "empty string"),
     ],
 )
 def test_match_that_would_remove_everything_or_cannot_compile(
@@ -142,3 +145,23 @@ def test_bad_timeouts_are_rejected(tmp_path: Path, timeout: str) -> None:
     path.write_text(f"rules: [{{id: t, kind: line, timeout: {timeout}, match: {{regex: x}}}}]\n")
     with pytest.raises(RuleError, match="timeout"):
         load_rules([path])
+
+
+def test_patterns_compile_on_first_use_and_every_default_one_compiles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Loading checks a pattern with the stdlib parser and leaves compiling to its first
+    use (most never run on a short input); ``regex`` reads a superset of what the stdlib
+    does, so a pattern that passed compiles: every default one does."""
+    import gc
+
+    from cleaner.loader import default_rules_dir, rule_files
+    from cleaner.matching import Matcher
+
+    monkeypatch.setenv("CLEANER_CACHE_DIR", "")  # built from the files, not the cache
+    rules = load_rules(rule_files(default_rules_dir()))
+    matchers = [o for o in gc.get_objects() if isinstance(o, Matcher)]
+    loaded = [m for m in matchers if any(getattr(r, "match", None) is m for r in rules)]
+    assert len(loaded) > 50
+    assert all(m._patterns is None for m in loaded if m._sources)
+    assert all(len(m.patterns) == len(m._sources) for m in loaded)

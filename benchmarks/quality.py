@@ -488,6 +488,15 @@ def main(argv: list[str] | None = None) -> int:
         help="also score Markdown renderings of the news and web pages (default: the "
         "benchdata's news-dev-md and web-dev-md files)",
     )
+    parser.add_argument(
+        "--train-markdown",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        default=None,
+        help="with --folds: the Markdown renderings the out-of-fold Markdown weights are "
+        "fitted on (default: the benchdata's news-dev-md and web-dev-md files, as shipped)",
+    )
     args = parser.parse_args(argv)
     if args.markdown is not None and len(args.markdown) not in (0, 2):
         parser.error("--markdown takes no file, or the news and the web file")
@@ -512,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         md_web = list(read_jsonl(web_md, args.limit))
         md_rows = md_news + md_web
     if args.folds:
-        trained_md = [p for p in fitted_md if p.exists()]
+        trained_md = args.train_markdown or [p for p in fitted_md if p.exists()]
         sharp = "cleaner-precision" in systems
         oof = out_of_fold(news, web, args.folds, trained_md, md_rows, sharp)
         label = f"out of fold ({args.folds} folds by site)"

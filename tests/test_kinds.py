@@ -296,6 +296,35 @@ def test_copy_removes_a_long_line_the_page_prints_again_in_paragraphs(tmp_path: 
     assert engine.run(twins).text == twins
 
 
+def test_copy_prefilter_never_changes_a_decision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cheap test on words of a line's own only passes over lines that cannot be
+    copies: on pages built to hold copies, part-copies and lines of new words, the rule
+    removes the same lines with it as without it."""
+    import random
+
+    from cleaner.kinds.copy import CopyRule
+
+    engine = engine_from(tmp_path, "rules: [{id: copy, kind: copy, min_words: 8, share: 0.8}]")
+    rng = random.Random(7)
+    words = [f"w{k}" for k in range(30)]
+    pages = []
+    for _ in range(300):
+        lines = [" ".join(rng.choices(words, k=rng.randint(3, 9))) for _ in range(6)]
+        for _ in range(3):  # long lines: copies of other lines, with a few new words
+            parts = rng.sample(lines, rng.randint(1, 4)) + [f"new{rng.randint(0, 9)}"]
+            rng.shuffle(parts)
+            lines.append(" ".join(parts))
+        rng.shuffle(lines)
+        pages.append("\n".join(lines) + "\n")
+    with_filter = [[d.number for d in engine.run(page).removed] for page in pages]
+    monkeypatch.setattr(CopyRule, "_may_copy", lambda self, own, lines_with: True)
+    without = [[d.number for d in engine.run(page).removed] for page in pages]
+    assert with_filter == without
+    assert sum(map(bool, without)) > 20  # the pages do hold copies
+
+
 @pytest.mark.parametrize("setting", ["share: 0", "share: 1.5", "min_words: 2", "share: yes"])
 def test_copy_settings_are_checked(tmp_path: Path, setting: str) -> None:
     with pytest.raises(RuleError, match="'(share|min_words)' must be"):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from cleaner.labels import SHINGLE
@@ -52,6 +53,16 @@ class CopyRule(Rule):
         if not any(len(page.texts[i].split(None, self.min_words)) > self.min_words for i in lines):
             return
         words = {i: _WORD.findall(page.texts[i].lower()) for i in lines}
+        # how many lines hold each word: a line whose own words leave too few shingles
+        # that could stand elsewhere is no copy, and most long lines are paragraphs
+        lines_with = Counter(chain.from_iterable(map(set, words.values())))
+        suspects = [
+            i
+            for i in lines
+            if len(words[i]) >= self.min_words and self._may_copy(words[i], lines_with)
+        ]
+        if not suspects:
+            return
         # each shingle's shortest line: one pass over the page, not one per long line
         shortest: dict[tuple[str, ...], tuple[int, int]] = {}
         for i in lines:
@@ -59,12 +70,20 @@ class CopyRule(Rule):
             for s in _shingles(words[i]):
                 if size < shortest.get(s, (size + 1, i))[0]:
                     shortest[s] = (size, i)
-        for i in lines:
+        for i in suspects:
             size = len(words[i])
-            if size < self.min_words:
-                continue
             own = _shingles(words[i])
             found = Counter(j for j in (shortest[s] for s in own) if j[0] < size)
             # gathered from several lines: one near-identical paragraph is no copy
             if found.total() >= self.share * len(own) and max(found.values()) <= len(own) / 2:
                 yield Removal(i, self.id)
+
+    def _may_copy(self, own: list[str], lines_with: Counter[str]) -> bool:
+        """Whether a long line may be a copy: a shingle holding a word no other line
+        holds stands in no other line, so when those shingles leave fewer than
+        ``share`` of the line's, it is none (an article's paragraph has words of its
+        own; a copy has none)."""
+        alone = [lines_with[word] == 1 for word in own]  # a word of this line's own
+        shingles = len(own) - SHINGLE + 1
+        possible = sum(not any(alone[k : k + SHINGLE]) for k in range(shingles))
+        return possible >= self.share * shingles

@@ -26,6 +26,12 @@ tracking pixel in a menu goes (``markdown-with-neighbours``). A setext underline
 link may need it). Any other line that shows nothing, a link with no text (a share
 icon) or an empty list item, is removed (``markdown-empty``).
 
+A link whose text runs over several lines is read as link text on each of them, its
+brackets and address left out: renderers write an ``<a>`` around a teaser card's
+headline, byline and date so, blank lines and list items between. It counts as one
+when the line with its ``](address)`` comes within ``LINK_SPAN`` lines of the line
+that leaves its ``[`` open, with nothing but text between; otherwise the ``[`` is text.
+
 Inline (span) removals are applied only where a line's visible text is its raw text:
 on a line with links or marks a cut could not be mapped back without breaking the
 Markdown, so such a line is kept whole. Indented code blocks are not recognised:
@@ -289,6 +295,7 @@ def read(texts: list[str]) -> View:
     figures: set[int] = set()
     fence: tuple[str, int] | None = None  # the open fence's character and length
     table = False
+    plain: list[int] = []  # lines read as text
     for k, line in enumerate(texts):
         if k in protected:
             continue
@@ -322,14 +329,105 @@ def read(texts: list[str]) -> View:
         if _DEFINITION.match(line):
             protected.add(k)
             continue
-        out[k] = visible(line)
-        if out[k]:
-            marks[k] = layout(line)
-        elif _BREAK.match(line) or _only_images(line):
-            figures.add(k)
+        plain.append(k)
+        _read_line(k, line, out, marks, figures)
+    for k, line in _split_links(texts, plain).items():
+        _read_line(k, line, out, marks, figures)
     for k in underlines:  # a setext underline makes the line above a heading
         marks[k - 1] = (marks[k - 1][0], 1 if texts[k].strip()[0] == "=" else 2, *marks[k - 1][2:])
     return View(out, protected, underlines, figures, marks)
+
+
+#: how many lines a link's text may run over: a teaser card whose link wraps its
+#: headline, byline and date, blank lines between (renderers write an ``<a>`` around
+#: blocks so); an opening ``[`` that no ``](address)`` closes by then is text
+LINK_SPAN = 10
+
+
+def _split_links(texts: list[str], plain: list[int]) -> dict[int, str]:
+    """Lines of links whose text runs over several lines, each written as a link of its
+    own (for reading only: the output keeps the raw lines). A line with a ``[`` that it
+    does not close opens such a link, the next line with a ``](address)`` that no ``[``
+    of its own opens closes it, and every line between is link text. ``plain`` are the
+    lines read as text (not code, front matter or table rows), in order."""
+    repaired: dict[int, str] = {}
+    opened: int | None = None  # the line whose "[" is left open
+    readable = set(plain)
+    for k in plain:
+        line = texts[k]
+        if opened is not None and (k - opened > LINK_SPAN or k - 1 not in readable):
+            opened = None  # too far, or code or a table came between: no link
+        start = 0
+        if opened is not None and (close := _dangling_close(line)) is not None:
+            first = opened
+            repaired[first] = texts[first] + "](#)"  # its last "[" left open is the link's
+            for j in range(first + 1, k):
+                if texts[j].strip():
+                    head, body = _marks(texts[j])
+                    repaired[j] = f"{head}[{body}](#)"
+            head, body = _marks(line[: close[0]])
+            repaired[k] = f"{head}[{body}{line[close[0] : close[1]]}" + line[close[1] :]
+            opened, start = None, close[1]
+        opens, strays = _brackets(line, start)
+        if strays and start == 0:
+            opened = None  # a "]" with no address: not the link's end, nor its text
+        if opens and k not in repaired:  # a line that closed a link opens none
+            opened = k
+    return repaired
+
+
+def _marks(line: str) -> tuple[str, str]:
+    """A line's leading quote, list and heading marks, and the rest."""
+    rest = line
+    while m := (_QUOTE.match(rest) or _LIST.match(rest) or _HEADING.match(rest)):
+        rest = rest[m.end() :]
+    return line[: len(line) - len(rest)], rest
+
+
+def _brackets(line: str, start: int = 0) -> tuple[list[int], list[int]]:
+    """The ``[`` of ``line`` (from ``start``) that it does not close, and the ``]`` that
+    close no ``[`` of its own (escapes and code spans hold none)."""
+    opens: list[int] = []
+    strays: list[int] = []
+    j = start
+    while j < len(line):
+        c = line[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "`":
+            end = _run_end(line, j, "`")
+            close = line.find(line[j:end], end)
+            j = end if close == -1 else close + (end - j)
+            continue
+        if c == "[":
+            opens.append(j)
+        elif c == "]":
+            if opens:
+                opens.pop()
+            else:
+                strays.append(j)
+        j += 1
+    return opens, strays
+
+
+def _dangling_close(line: str) -> tuple[int, int] | None:
+    """The ``](address)`` of a link ``line`` does not open: where its ``]`` stands and
+    where its address ends; None when there is none."""
+    _, strays = _brackets(line)
+    for j in strays:
+        if line.startswith("(", j + 1) and (end := _destination(line, j + 2)) != -1:
+            return j, end
+    return None
+
+
+def _read_line(k: int, line: str, out: list[str], marks: list[Layout], figures: set[int]) -> None:
+    """Read line ``k`` (``line``: as written, or its split link made whole) as text."""
+    out[k] = visible(line)
+    marks[k] = layout(line) if out[k] else NO_LAYOUT
+    figures.discard(k)
+    if not out[k] and (_BREAK.match(line) or _only_images(line)):
+        figures.add(k)
 
 
 def _row_layout(line: str) -> Layout:

@@ -123,6 +123,33 @@ def test_read_gives_tables_and_setext_headings_their_layout() -> None:
     assert view.layout[2] == markdown.NO_LAYOUT
 
 
+def test_a_link_whose_text_runs_over_several_lines_reads_as_link_text() -> None:
+    """A teaser card written as one link around its headline, byline and date (blank
+    lines and list items between) reads line by line as link text, brackets and address
+    left out; a "[" that nothing closes, or a "]" with no address between, stays text."""
+    card = [
+        "[Storm closes the harbour road",
+        "",
+        "* By  Ann Lee",
+        '* 11/20/2019 01:14 PM](/news/storm-road-608414 "Storm closes the harbour road")',
+    ]
+    view = read(["The council met on Sunday.", "", *card])
+    assert view.visible[2:] == [
+        "Storm closes the harbour road",
+        "",
+        "By  Ann Lee",
+        "11/20/2019 01:14 PM",
+    ]
+    assert [view.layout[k][0] for k in (2, 4, 5)] == [1.0, 1.0, 1.0]
+    assert view.layout[4][2] and view.layout[0] == markdown.NO_LAYOUT  # still a list item
+    stray = ["A [note that never closes", "and a ] stray one.", "1 hour ago](/v) and more"]
+    assert read(stray).visible == stray[:2] + ["1 hour ago](/v) and more"]
+    far = ["[Opened here", *[""] * markdown.LINK_SPAN, "closed too late](/x)"]
+    assert read(far).visible[0] == "[Opened here"
+    fenced = ["[Opened here", "```", "code", "```", "closed](/x)"]
+    assert read(fenced).visible[0] == "[Opened here"
+
+
 MENU = ["* [Home](/)", "* [News](/news)", "* [Sport](/sport)", "* [Weather](/weather)"]
 ARTICLE = [
     "# Harbour town votes to rebuild its storm-damaged pier",

@@ -389,6 +389,8 @@ def _brackets(line: str, start: int = 0) -> tuple[list[int], list[int]]:
     close no ``[`` of its own (escapes and code spans hold none)."""
     opens: list[int] = []
     strays: list[int] = []
+    if "[" not in line and "]" not in line:
+        return opens, strays  # most lines: nothing to scan
     j = start
     while j < len(line):
         c = line[j]
@@ -414,6 +416,8 @@ def _brackets(line: str, start: int = 0) -> tuple[list[int], list[int]]:
 def _dangling_close(line: str) -> tuple[int, int] | None:
     """The ``](address)`` of a link ``line`` does not open: where its ``]`` stands and
     where its address ends; None when there is none."""
+    if "](" not in line:
+        return None
     _, strays = _brackets(line)
     for j in strays:
         if line.startswith("(", j + 1) and (end := _destination(line, j + 2)) != -1:

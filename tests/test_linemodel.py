@@ -249,6 +249,29 @@ def test_worker_engines_favour_precision_when_asked() -> None:
     assert [r.precision for r in plain.rules if isinstance(r, ModelRule)] == [False]
 
 
+def test_repeats_keep_the_first_copy_of_a_repeated_paragraph() -> None:
+    rule = copy(next(r for r in cleaner.engine().rules if isinstance(r, ModelRule)))
+    assert rule.repeats == 12  # the shipped setting
+    short = "Bridge repairs wait."
+    lines = [*ARTICLE_LINES, short, *ARTICLE_LINES, short]
+    rule.model = _Fixed([0.97] * len(lines))
+    text = "\n".join(lines) + "\n"
+    out = Engine([rule]).run(text).text.splitlines()
+    long_lines = [line for line in ARTICLE_LINES if len(line.split()) >= 12]
+    assert long_lines and out.count(short) == 2  # a short line may repeat: a refrain
+    assert all(out.count(line) == 1 for line in long_lines)  # the first copy stays
+    assert out[: len(ARTICLE_LINES)] == ARTICLE_LINES
+    rule.repeats = 0
+    assert Engine([rule]).run(text).text == text
+
+
+@pytest.mark.parametrize("repeats", [-1, "yes", 1.5])
+def test_bad_repeats_are_a_rule_error(tmp_path: Path, repeats: object) -> None:
+    path = _rule_file(tmp_path, {"stage1": {}, "stage2": {}, "repeats": repeats})
+    with pytest.raises(RuleError, match="'repeats' must be a whole number"):
+        load_rules([path])
+
+
 @pytest.mark.parametrize(
     ("runs", "message"),
     [([0.7], "'runs' must map"), ({"cut": 1.5}, "'cut' must lie"), ({"share": "x"}, "numbers")],

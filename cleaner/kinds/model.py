@@ -9,7 +9,10 @@ the rule's ``threshold`` goes, unless the article grows over it: a sentence besi
 kept line, headings and unpunctuated lines that lead from a kept line on to a sentence,
 a heading right above a kept line, a ``trailer`` credit right below one. A page where
 no line reaches the threshold, or without a paragraph of prose, is left as it is. When
-unsure, keep the line: the model was fitted for F1, the growth is for recall.
+unsure, keep the line: the model was fitted for F1, the growth is for recall. With
+``repeats: N``, a kept line of ``N`` words or more that repeats an earlier kept line
+word for word goes (an article printed twice, once for the page and once for print or
+a script's copy): the first copy stays, so no text is lost.
 
 Favouring precision (``clean --precision``; ``precise`` turns it on), a line must also
 lie in one of the page's main runs of likely article lines (``runs``: ``cut``, the
@@ -27,6 +30,7 @@ measures (link text share, heading level, list items) count; else with the other
     - id: line-model
       kind: model
       threshold: 0.55
+      repeats: 12
       runs: {cut: 0.6, share: 0.1}
       stage1: {log_words: 0.8, ends_sentence: 1.2, ..., bias: -2.1}
       stage2: {...}
@@ -45,7 +49,7 @@ from cleaner import linescan
 from cleaner.features import NAMES, page_features, page_lines
 from cleaner.linemodel import LineModel, main_runs
 from cleaner.matching import Matcher, SpecError
-from cleaner.rule import Page, Removal, Rule, boolean, matcher
+from cleaner.rule import Page, Removal, Rule, boolean, matcher, positive_int
 from cleaner.textstats import ends_sentence, word_count
 
 
@@ -54,7 +58,17 @@ class ModelRule(Rule):
     needs_match = False
     late = True
     params = frozenset(
-        {"threshold", "stage1", "stage2", "markdown", "trained", "headline", "trailer", "runs"}
+        {
+            "threshold",
+            "stage1",
+            "stage2",
+            "markdown",
+            "trained",
+            "headline",
+            "trailer",
+            "runs",
+            "repeats",
+        }
     )
 
     model: LineModel | None = None
@@ -64,6 +78,7 @@ class ModelRule(Rule):
     trailer: Matcher | None = None  # a credit line right below a kept line stays
     runs: tuple[float, float] = (0.6, 0.1)  # the main runs' (cut, share), for precision
     precision: bool = False  # keep only lines in the page's main runs (``precise``)
+    repeats: int = 0  # a kept line this long (in words) that repeats one above goes; 0: off
 
     def configure(self, spec: dict[str, Any], timeout: float) -> None:
         try:
@@ -79,6 +94,7 @@ class ModelRule(Rule):
         self.headline = boolean(spec, "headline", True)
         self.trailer = matcher(spec, "trailer", timeout)
         self.runs = _runs(spec.get("runs", {}))
+        self.repeats = positive_int(spec, "repeats", 0)
 
     def apply(self, page: Page) -> Iterator[Removal]:
         assert self.model is not None
@@ -96,6 +112,8 @@ class ModelRule(Rule):
         if not keep.any() or not x[:, _PROSE].any():
             return  # no article found, or no paragraph to find: when unsure, keep the line
         keep = self._edges(page, shown, keep, proba >= GROW_FLOOR)
+        if self.repeats:
+            _first_copies(keep, [page.texts[i] for i in shown], self.repeats)
         for i, kept in zip(shown, keep, strict=True):
             if not kept:
                 yield Removal(i, self.id)
@@ -129,6 +147,18 @@ class ModelRule(Rule):
                 if keep[k - 1] and not keep[k] and self.search(self.trailer, page, shown[k]):
                     keep[k] = True
         return keep
+
+
+def _first_copies(keep: np.ndarray, texts: Sequence[str], words: int) -> None:
+    """Drop, in place, each kept line of ``words`` words or more whose words an earlier
+    kept line holds in the same order and spacing aside."""
+    seen: set[str] = set()
+    for k, text in enumerate(texts):
+        if keep[k]:
+            norm = " ".join(text.split())
+            if norm in seen and norm.count(" ") + 1 >= words:
+                keep[k] = False
+            seen.add(norm)
 
 
 def precise(rules: Sequence[Rule]) -> list[Rule]:

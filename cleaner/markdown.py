@@ -182,6 +182,16 @@ def _run_end(text: str, i: int, char: str) -> int:
     return i
 
 
+def _past_literal(text: str, j: int) -> int:
+    """Past the backslash escape or the code span that starts at ``j``: their
+    characters are text, never a bracket or a mark."""
+    if text[j] == "\\":
+        return j + 2
+    end = _run_end(text, j, "`")
+    close = text.find(text[j:end], end)
+    return end if close == -1 else close + (end - j)
+
+
 def _close_bracket(text: str, i: int) -> int:
     """The index of the ``]`` that closes the ``[`` at ``i`` (brackets nest, escapes and
     code spans hold none), or -1."""
@@ -189,13 +199,8 @@ def _close_bracket(text: str, i: int) -> int:
     j = i
     while j < len(text):
         c = text[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "`":
-            end = _run_end(text, j, "`")
-            close = text.find(text[j:end], end)
-            j = end if close == -1 else close + (end - j)
+        if c in "\\`":
+            j = _past_literal(text, j)
             continue
         if c == "[":
             depth += 1
@@ -394,13 +399,8 @@ def _brackets(line: str, start: int = 0) -> tuple[list[int], list[int]]:
     j = start
     while j < len(line):
         c = line[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "`":
-            end = _run_end(line, j, "`")
-            close = line.find(line[j:end], end)
-            j = end if close == -1 else close + (end - j)
+        if c in "\\`":
+            j = _past_literal(line, j)
             continue
         if c == "[":
             opens.append(j)

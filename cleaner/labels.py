@@ -25,6 +25,11 @@ SHINGLE = 4
 ARTICLE, CHROME, UNKNOWN = 1, 0, -1
 
 
+def shingles(tokens: Sequence[str]) -> list[tuple[str, ...]]:
+    """The runs of ``SHINGLE`` tokens, in order (none when there are fewer tokens)."""
+    return [tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
+
+
 def has_labels(row: Mapping[str, Any]) -> bool:
     """Whether ``row`` carries labels this module reads."""
     return isinstance(row.get("gold"), str) or isinstance(row.get("with"), list)
@@ -39,7 +44,7 @@ def line_labels(lines: Sequence[str], row: Mapping[str, Any]) -> list[int]:
 
 def _from_gold(lines: Sequence[str], gold: str) -> list[int]:
     tokens = _TOKEN.findall(gold)
-    grams = {tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+    grams = set(shingles(tokens))
     joined = f" {' '.join(tokens)} "
     out = []
     for line in lines:
@@ -49,7 +54,7 @@ def _from_gold(lines: Sequence[str], gold: str) -> list[int]:
         elif len(toks) < SHINGLE:
             out.append(ARTICLE if f" {' '.join(toks)} " in joined else CHROME)
         else:
-            own = [tuple(toks[i : i + SHINGLE]) for i in range(len(toks) - SHINGLE + 1)]
+            own = shingles(toks)
             hits = sum(g in grams for g in own)
             out.append(ARTICLE if hits >= len(own) / 2 else CHROME)
     return out

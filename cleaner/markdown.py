@@ -362,7 +362,6 @@ def _split_links(texts: list[str], plain: list[int]) -> dict[int, str]:
         line = texts[k]
         if opened is not None and (k - opened > LINK_SPAN or k - 1 not in readable):
             opened = None  # too far, or code or a table came between: no link
-        start = 0
         if opened is not None and (close := _dangling_close(line)) is not None:
             first = opened
             repaired[first] = texts[first] + "](#)"  # its last "[" left open is the link's
@@ -372,11 +371,12 @@ def _split_links(texts: list[str], plain: list[int]) -> dict[int, str]:
                     repaired[j] = f"{head}[{body}](#)"
             head, body = _marks(line[: close[0]])
             repaired[k] = f"{head}[{body}{line[close[0] : close[1]]}" + line[close[1] :]
-            opened, start = None, close[1]
-        opens, strays = _brackets(line, start)
-        if strays and start == 0:
+            opened = None
+            continue  # a line that closes a link opens none
+        opens, strays = _brackets(line)
+        if strays:
             opened = None  # a "]" with no address: not the link's end, nor its text
-        if opens and k not in repaired:  # a line that closed a link opens none
+        if opens:
             opened = k
     return repaired
 
@@ -389,14 +389,14 @@ def _marks(line: str) -> tuple[str, str]:
     return line[: len(line) - len(rest)], rest
 
 
-def _brackets(line: str, start: int = 0) -> tuple[list[int], list[int]]:
-    """The ``[`` of ``line`` (from ``start``) that it does not close, and the ``]`` that
-    close no ``[`` of its own (escapes and code spans hold none)."""
+def _brackets(line: str) -> tuple[list[int], list[int]]:
+    """The ``[`` of ``line`` that it does not close, and the ``]`` that close no ``[``
+    of its own (escapes and code spans hold none)."""
     opens: list[int] = []
     strays: list[int] = []
     if "[" not in line and "]" not in line:
         return opens, strays  # most lines: nothing to scan
-    j = start
+    j = 0
     while j < len(line):
         c = line[j]
         if c in "\\`":

@@ -267,6 +267,15 @@ class Page:
     def nonblank(self) -> Iterator[int]:
         return (i for i, b in enumerate(self.blank) if not b)
 
+    def normed(self, i: int) -> str:
+        """Line ``i`` with its runs of white space made single, kept for the run."""
+        text = self.texts[i]
+        norms = self.memo.norms
+        current = norms.get(text)
+        if current is None:
+            current = norms[text] = " ".join(text.split())
+        return current
+
     @property
     def prose(self) -> list[int]:
         """Running totals of prose characters: ``prose[i]`` is the prose before line ``i``."""

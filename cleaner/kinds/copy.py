@@ -22,15 +22,11 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
-from cleaner.labels import SHINGLE
+from cleaner.labels import SHINGLE, shingles
 from cleaner.matching import SpecError
 from cleaner.rule import Page, Removal, Rule, positive_int
 
 _WORD = re.compile(r"\w+")
-
-
-def _shingles(words: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(words[k : k + SHINGLE]) for k in range(len(words) - SHINGLE + 1)]
 
 
 class CopyRule(Rule):
@@ -67,12 +63,12 @@ class CopyRule(Rule):
         shortest: dict[tuple[str, ...], tuple[int, int]] = {}
         for i in lines:
             size = len(words[i])
-            for s in _shingles(words[i]):
+            for s in shingles(words[i]):
                 if size < shortest.get(s, (size + 1, i))[0]:
                     shortest[s] = (size, i)
         for i in suspects:
             size = len(words[i])
-            own = _shingles(words[i])
+            own = shingles(words[i])
             found = Counter(j for j in (shortest[s] for s in own) if j[0] < size)
             # gathered from several lines: one near-identical paragraph is no copy
             if found.total() >= self.share * len(own) and max(found.values()) <= len(own) / 2:

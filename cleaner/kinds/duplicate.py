@@ -27,16 +27,6 @@ from cleaner.rule import Page, Removal, Rule, boolean, positive_int
 from cleaner.textstats import ends_sentence
 
 
-def _normed(page: Page, i: int) -> str:
-    """Line ``i`` with its runs of white space made single, memoised per page."""
-    text = page.texts[i]
-    norms = page.memo.norms
-    current = norms.get(text)
-    if current is None:
-        current = norms[text] = " ".join(text.split())
-    return current
-
-
 class DuplicateRule(Rule):
     kind = "duplicate"
     needs_match = False
@@ -58,7 +48,7 @@ class DuplicateRule(Rule):
             return
         previous: str | None = None
         for i in page.nonblank():
-            current = _normed(page, i)
+            current = page.normed(i)
             if (
                 previous is not None
                 and self._repeats(current, previous)
@@ -69,7 +59,7 @@ class DuplicateRule(Rule):
 
     def _pairs(self, page: Page) -> Iterator[Removal]:
         lines = list(page.nonblank())
-        norms = [_normed(page, i) for i in lines]
+        norms = [page.normed(i) for i in lines]
         taken = -1  # the last position already removed
         for p in range(3, len(lines)):
             label, title = norms[p - 1], norms[p]

@@ -113,7 +113,7 @@ class ModelRule(Rule):
             return  # no article found, or no paragraph to find: when unsure, keep the line
         keep = self._edges(page, shown, keep, proba >= GROW_FLOOR)
         if self.repeats:
-            _first_copies(keep, [page.texts[i] for i in shown], self.repeats)
+            _first_copies(keep, [page.normed(i) for i in shown], self.repeats)
         for i, kept in zip(shown, keep, strict=True):
             if not kept:
                 yield Removal(i, self.id)
@@ -149,13 +149,12 @@ class ModelRule(Rule):
         return keep
 
 
-def _first_copies(keep: np.ndarray, texts: Sequence[str], words: int) -> None:
-    """Drop, in place, each kept line of ``words`` words or more whose words an earlier
-    kept line holds in the same order and spacing aside."""
+def _first_copies(keep: np.ndarray, norms: Sequence[str], words: int) -> None:
+    """Drop, in place, each kept line of ``words`` words or more that an earlier kept
+    line repeats (``norms``: the lines with their white space made single)."""
     seen: set[str] = set()
-    for k, text in enumerate(texts):
+    for k, norm in enumerate(norms):
         if keep[k]:
-            norm = " ".join(text.split())
             if norm in seen and norm.count(" ") + 1 >= words:
                 keep[k] = False
             seen.add(norm)

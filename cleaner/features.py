@@ -202,6 +202,12 @@ def _title_words(text: str) -> set[str]:
     return set(_WORD.findall(max(parts, key=len).lower()))
 
 
+def _like_title(tokens: list[str], title: set[str]) -> bool:
+    """Whether a line's words (lower-cased ``tokens``) are mostly the title's."""
+    words = set(tokens)
+    return len(words) >= 3 and len(words & title) >= 0.7 * len(words | title)
+
+
 def _cjk_density(text: str) -> float | None:
     """On a line in a script written without spaces, the share of its characters that are
     function characters (Japanese kana particles and endings, Chinese and Korean
@@ -280,6 +286,7 @@ def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int],
     memo = memo if memo is not None else Memo()
     own_rows: dict[tuple[str, LineStats], list[float]] = memo.store("features.own")
     stats = measure(page.texts, list(page.blank), memo)
+    tokens_of = memo.tokens  # every line's, found by ``measure``
     keys = [page.texts[i].strip() for i in shown]
     copies = Counter(keys)
     heads: dict[str, set[str]] = {}
@@ -307,13 +314,7 @@ def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int],
         opens = bool(found) and any(
             " ".join(words[:m]) in found for m in range(4, min(20, len(words) - 1) + 1)
         )
-        line_words = set(_WORD.findall(text.lower()))
-        title_like = (
-            k > 0
-            and len(title) >= 3
-            and len(line_words) >= 3
-            and len(line_words & title) >= 0.7 * len(line_words | title)
-        )
+        title_like = k > 0 and len(title) >= 3 and _like_title(tokens_of[page.texts[i]], title)
         half = len(text) // 2
         doubled = len(text) >= 40 and text[:half].strip() == text[half:].strip()
         is_prose = s.density >= 0.2 and ((s.ends and s.words >= 8) or s.words >= 20)

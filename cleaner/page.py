@@ -9,6 +9,7 @@ A later page only re-reads the lines a rule has cut since (their text changed).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -185,6 +186,8 @@ class Memo:
         self.prose: dict[str, int] = {}
         #: line text -> its words joined by single spaces
         self.norms: dict[str, str] = {}
+        #: line text -> its lower-cased ``\w+`` words (``words``)
+        self.tokens: dict[str, list[str]] = {}
         #: line text -> characters other than white space, and Latin-1 letters (``Limits``)
         self.counts: dict[str, tuple[int, int]] = {}
         self._per_text: dict[tuple[str, str], object] = {}
@@ -210,10 +213,20 @@ class Memo:
             found = self._per_text[key] = compute(text)
         return found  # type: ignore[return-value]
 
+    def words(self, text: str) -> list[str]:
+        """The lower-cased ``\\w+`` words of ``text``, found once a run: the line model,
+        the content measures and the ``copy`` kind all read them."""
+        found = self.tokens.get(text)
+        if found is None:
+            found = self.tokens[text] = _WORD.findall(text.lower())
+        return found
+
     def changed(self, origin: int) -> None:
         """Line ``origin`` was cut: its text no longer is what the scans read."""
         self.dirty.add(origin)
 
+
+_WORD = re.compile(r"\w+")
 
 # characters that show nothing and are not white space to ``str.strip``: a line of only
 # these (a zero-width space a web editor left as a spacer) is a blank line

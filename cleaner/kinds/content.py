@@ -91,16 +91,9 @@ def measure(
     every line's tokens and, per page language, its stats, so a later pass over the
     same lines only tells the language again. The spaceless-script measures run only
     on pages that hold such characters at all, and only on their non-ASCII lines."""
-    store = (memo if memo is not None else Memo()).store
-    tokens_of: dict[str, list[str]] = store("content.tokens")
-    tokens: list[list[str]] = []
-    for t, b in zip(texts, blank, strict=True):
-        if b:
-            continue
-        toks = tokens_of.get(t)
-        if toks is None:
-            toks = tokens_of[t] = _WORD.findall(t.lower())
-        tokens.append(toks)
+    memo = memo if memo is not None else Memo()
+    store, tokens_of = memo.store, memo.tokens
+    tokens = [memo.words(t) for t, b in zip(texts, blank, strict=True) if not b]
     joined = "\n".join(t for t, b in zip(texts, blank, strict=True) if not b)
     any_cjk = not joined.isascii() and _CJK_BLOCKS.search(joined) is not None
     lang: str | None = None

@@ -16,7 +16,6 @@ however long, and so is one of two near-identical paragraphs: both stay.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from itertools import chain
@@ -25,8 +24,6 @@ from typing import Any
 from cleaner.labels import SHINGLE, shingles
 from cleaner.matching import SpecError
 from cleaner.rule import Page, Removal, Rule, positive_int
-
-_WORD = re.compile(r"\w+")
 
 
 class CopyRule(Rule):
@@ -48,7 +45,7 @@ class CopyRule(Rule):
         # most pages hold no line this long: nothing to read word by word
         if not any(len(page.texts[i].split(None, self.min_words)) > self.min_words for i in lines):
             return
-        words = {i: _WORD.findall(page.texts[i].lower()) for i in lines}
+        words = {i: page.memo.words(page.texts[i]) for i in lines}
         # how many lines hold each word: a line whose own words leave too few shingles
         # that could stand elsewhere is no copy, and most long lines are paragraphs
         lines_with = Counter(chain.from_iterable(map(set, words.values())))

@@ -130,9 +130,9 @@ class ModelRule(Rule):
         on a page where every line reads as a sentence or a heading: the rules have
         taken the chrome there, and all that is left is text."""
         keep = keep.copy()
-        texts = [page.texts[i] for i in shown]
-        # each line measured once: (words, ends a sentence, a link list printed on one line)
-        measured = [(word_count(t), ends_sentence(t), " | " in t) for t in texts]
+        # each line measured once a run: (words, ends a sentence, a link list on one line)
+        per_text = page.memo.per_text
+        measured = [per_text("model.edge", page.texts[i], _edge_measures) for i in shown]
         shape = [_shape(*m) for m in measured]
         reach = len(shape) if all(shape) else GROW_REACH
         _grow(keep, shape, likely, reach)
@@ -183,6 +183,12 @@ def _runs(spec: Any) -> tuple[float, float]:
     if not 0 < cut < 1 or not 0 < share <= 1:
         raise SpecError("'runs': 'cut' must lie between 0 and 1, 'share' above 0 and at most 1")
     return float(cut), float(share)
+
+
+def _edge_measures(text: str) -> tuple[int, bool, bool]:
+    """What the edges read of a line: its words, whether it ends a sentence, and whether
+    it is a link list printed on one line."""
+    return word_count(text), ends_sentence(text), " | " in text
 
 
 def _shape(words: int, ends: bool, listed: bool) -> str:

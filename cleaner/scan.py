@@ -420,16 +420,30 @@ _PROSE = (
 )
 
 
+#: a line of prose past ASCII: any such character may be a member of a class (a digit,
+#: a letter), and on a page in German or French nearly every line holds one
+_PROSE_PAST_ASCII = ("Über die Brücke gehen wir früh, schön.".encode(),)
+
+
 @lru_cache(maxsize=4096)
-def _weak(expression: str, caseless: bool) -> bool:
-    """Whether a written pattern matches an empty line or a line of plain prose: it
-    narrows little, so it is left out of the database."""
+def _weak(expression: str, caseless: bool, lines: tuple[bytes, ...] = _PROSE) -> bool:
+    """Whether a written pattern matches one of ``lines`` (by default an empty line or a
+    line of plain prose): it narrows little, so it is left out of the database."""
     flags = re.MULTILINE | (re.IGNORECASE if caseless else 0)
     try:
         search = re.compile(expression.encode("ascii"), flags).search
     except re.error:  # pragma: no cover - Python reads all this module writes
         return False
-    return any(search(line) is not None for line in _PROSE)
+    return any(search(line) is not None for line in lines)
+
+
+def _narrowing(requirements: list[str], caseless: bool) -> list[str]:
+    """The requirements worth a report on each line they match: none that plain prose
+    meets, and, while another is left, none that prose past ASCII meets (each such
+    line costs a report on most lines of a page in German)."""
+    needed = [r for r in requirements if not _weak(r, caseless)]
+    narrow = [r for r in needed if not _weak(r, caseless, _PROSE_PAST_ASCII)]
+    return narrow or needed
 
 
 #: a Hyperscan pattern and whether it runs with HS_FLAG_CASELESS
@@ -456,7 +470,7 @@ def superset(pattern: str, ignore_case: bool = False) -> list[Alternative] | Non
         case = IGNORED | CASELESS if caseless else 0
         out = []
         for items in _alternatives(parsed.data):
-            needed = [r for r in _requirements(items, case) if not _weak(r, caseless)]
+            needed = _narrowing(_requirements(items, case), caseless)
             # none left: this alternative may match any line, and the scan says so
             out.append(tuple((r.encode("ascii"), caseless) for r in needed))
         return out

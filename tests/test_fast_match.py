@@ -165,6 +165,16 @@ def test_the_scan_misses_no_line_a_tricky_construct_matches(ignore_case: bool) -
     assert _misses(scanner, matchers, lines) == []
 
 
+def test_a_requirement_prose_past_ascii_meets_is_left_out_while_another_narrows() -> None:
+    # "(?=.*\\d)" reads any character past ASCII as a possible digit: on a German page it
+    # would report nearly every line; "Seite" narrows alone, so the lookahead goes
+    (alternative,) = scan.superset(r"(?=.*\d)Seite")
+    assert [pattern for pattern, _ in alternative] == [b"(?:Seite)[^\\n]*$"]
+    # a word alone meets any prose: the lookahead is all that narrows, so it stays
+    (alternative,) = scan.superset(r"(?=.*\d)\w")
+    assert len(alternative) == 1 and b"0-9" in alternative[0][0]
+
+
 @needs_hyperscan
 @pytest.mark.parametrize("name", DEV_SETS)
 def test_the_fast_candidates_drop_no_line_a_pattern_matches_dev_pages(

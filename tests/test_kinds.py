@@ -325,6 +325,32 @@ def test_copy_prefilter_never_changes_a_decision(
     assert sum(map(bool, without)) > 20  # the pages do hold copies
 
 
+def test_copy_prefilter_counts_the_shingles_free_of_own_words() -> None:
+    """The cheap test stops early, and says what counting every shingle says: whether
+    the shingles holding no word of the line's own make ``share`` of its shingles."""
+    import random
+    from collections import Counter
+
+    from cleaner.kinds.copy import CopyRule
+    from cleaner.labels import SHINGLE
+
+    rule = CopyRule.__new__(CopyRule)
+    rng = random.Random(3)
+    outcomes = Counter()
+    for _ in range(20_000):
+        own = [f"w{rng.randint(0, rng.randint(2, 60))}" for _ in range(rng.randint(4, 80))]
+        alone_share = rng.choice([0.0, 0.02, 0.1, 0.3, 0.6])  # words of the line's own
+        lines_with = Counter({w: 1 if rng.random() < alone_share else 2 for w in set(own)})
+        rule.share = rng.choice([0.3, 0.5, 0.8, 0.9, 1.0])
+        alone = [lines_with[word] == 1 for word in own]
+        shingles = len(own) - SHINGLE + 1
+        free = sum(not any(alone[k : k + SHINGLE]) for k in range(shingles))
+        expected = free >= rule.share * shingles
+        assert rule._may_copy(own, lines_with) == expected, (own, lines_with, rule.share)
+        outcomes[expected] += 1
+    assert min(outcomes.values()) > 1000  # both answers well covered
+
+
 @pytest.mark.parametrize("setting", ["share: 0", "share: 1.5", "min_words: 2", "share: yes"])
 def test_copy_settings_are_checked(tmp_path: Path, setting: str) -> None:
     with pytest.raises(RuleError, match="'(share|min_words)' must be"):

@@ -76,7 +76,19 @@ class CopyRule(Rule):
         holds stands in no other line, so when those shingles leave fewer than
         ``share`` of the line's, it is none (an article's paragraph has words of its
         own; a copy has none)."""
-        alone = [lines_with[word] == 1 for word in own]  # a word of this line's own
         shingles = len(own) - SHINGLE + 1
-        possible = sum(not any(alone[k : k + SHINGLE]) for k in range(shingles))
-        return possible >= self.share * shingles
+        # stop once more shingles hold a word of the line's own than a copy may: in a
+        # paragraph that comes within its first few words
+        need = self.share * shingles
+        blocked = 0
+        last = -SHINGLE  # the last word of the line's own so far
+        for k, word in enumerate(own):
+            if lines_with[word] == 1:
+                # the shingles holding word k start SHINGLE - 1 words before it to at
+                # it; those that also hold the last own word are counted already
+                first = max(last + 1, k - SHINGLE + 1, 0)
+                blocked += max(min(k, shingles - 1) - first + 1, 0)
+                last = k
+                if shingles - blocked < need:
+                    return False
+        return True

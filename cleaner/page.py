@@ -43,6 +43,7 @@ _FOLDS: dict[str, Callable[[str], str]] = {
 
 T = TypeVar("T")
 _MISSING = object()
+_WORD = re.compile(r"\w+")  # a word, as the line model and the content measures count them
 
 
 @lru_cache(maxsize=64)
@@ -225,8 +226,6 @@ class Memo:
         """Line ``origin`` was cut: its text no longer is what the scans read."""
         self.dirty.add(origin)
 
-
-_WORD = re.compile(r"\w+")
 
 # characters that show nothing and are not white space to ``str.strip``: a line of only
 # these (a zero-width space a web editor left as a spacer) is a blank line

@@ -556,6 +556,8 @@ def _compile(matchers: Sequence[Matcher], tell: bool) -> tuple[tuple[Plan, ...],
     if tell:
         _tell_compiling()
     wanted = [matcher_patterns(m) or [] for m in matchers]
+    # the case search's string of every character (4 MB) is not kept past the converter
+    _every_character.cache_clear()
 
     def numbered() -> tuple[tuple[Plan, ...], list[Expression]]:
         ids: dict[Expression, int] = {}
@@ -588,8 +590,9 @@ def _describe(matcher: Matcher) -> bytes:
 
 
 #: databases compiled or loaded in this process, by cache key: engines over the same
-#: rules (a test suite builds many) share one
-_LOADED: dict[str, tuple[tuple[Plan, ...], bytes | None]] = {}
+#: rules (a test suite builds many) share one, each with its own scratch space. The
+#: serialized form (10 MB for the default rules) is not kept once loaded
+_LOADED: dict[str, tuple[tuple[Plan, ...], Any]] = {}
 
 
 class _Part:
@@ -602,14 +605,15 @@ class _Part:
         key = key_of([p.encode() for p in parts] + described)
         if key not in _LOADED:
             if sum(map(len, described)) >= LARGE:
-                _LOADED[key] = cached("scan", key, lambda: _compile(matchers, tell=True))
+                plans, blob = cached("scan", key, lambda: _compile(matchers, tell=True))
             else:  # compiled in milliseconds: not worth a cache entry, nor a word
-                _LOADED[key] = _compile(matchers, tell=False)
-        plans, blob = _LOADED[key]
+                plans, blob = _compile(matchers, tell=False)
+            db = None if blob is None else _hs.loadb(blob, _hs.HS_MODE_BLOCK)
+            _LOADED[key] = plans, db
+        plans, self.db = _LOADED[key]
         #: (matcher id, its alternatives as the expression ids each needs), for every
         #: matcher whose expressions are in the database
         self.plans = [(id(m), plan) for m, plan in zip(matchers, plans, strict=True) if plan]
-        self.db = None if blob is None else _hs.loadb(blob, _hs.HS_MODE_BLOCK)
         self.scratch = None if self.db is None else _hs.Scratch(self.db)
 
     def scan(self, data: bytes, ends: list[int], found: dict[int, set[int]]) -> None:

@@ -33,7 +33,7 @@ from cleaner.inputs import (
     rows,
     walk,
 )
-from cleaner.process import STREAM_BYTES, Options, Unit, process_stream, process_text
+from cleaner.process import PART_BYTES, STREAM_BYTES, Options, Unit, process_stream, process_text
 from cleaner.stats import Progress, Stats
 from cleaner.textio import AtomicFile, is_binary
 
@@ -119,26 +119,37 @@ def output_path(path: Path, base: Path | None, output_dir: Path, fmt: str) -> Pa
     return output_dir / relative
 
 
-def _large(path: Path) -> bool:
-    """Whether ``path`` is a text file to clean as it is read: ``STREAM_BYTES`` or more
-    (of a ``.gz`` file, what it unpacks to, as its last four bytes say, modulo 4 GiB)."""
+def _large(path: Path, limit: int | None = None) -> bool:
+    """Whether ``path`` holds ``limit`` bytes or more (by default ``STREAM_BYTES``: a text
+    file to clean as it is read); of a ``.gz`` file, what it unpacks to, as its last four
+    bytes say, modulo 4 GiB."""
     try:
         size = path.stat().st_size
         if is_gzip(path) and size >= 4:
             with path.open("rb") as handle:
                 handle.seek(-4, os.SEEK_END)
                 size = max(size, int.from_bytes(handle.read(4), "little"))
-        return size >= STREAM_BYTES
+        return size >= (STREAM_BYTES if limit is None else limit)
     except OSError:
         return False  # reading it will say what is wrong
 
 
-def _read_and_clean(task: tuple[str, Options]) -> Unit | None:
-    """Worker side of a text file: None for a binary file, else its cleaned unit."""
-    path = Path(task[0])
+def _plain_text(opts: Options) -> bool:
+    """Whether files under ``opts`` are plain text, which may be cleaned part by part."""
+    return opts.fmt == "text" and not (opts.html_input or opts.markdown_input)
+
+
+def _read_and_clean(task: tuple[str, Options]) -> list[Unit] | None:
+    """Worker side of a text file: None for a binary file, else its cleaned units (one,
+    or a text file of ``PART_BYTES`` or more one per part, as ``process_stream`` gives)."""
+    path, opts = Path(task[0]), task[1]
     if is_binary(peek(path)):
         return None
-    return process_text(parallel.worker_engine(), read_all(path), task[1])
+    engine = parallel.worker_engine()
+    if _plain_text(opts) and _large(path, PART_BYTES):
+        with open_binary(path) as handle:
+            return list(process_stream(engine, rows(handle), opts))
+    return [process_text(engine, read_all(path), opts)]
 
 
 @dataclass
@@ -260,7 +271,7 @@ class Run:
         for path, base, opts in files:
             if opts.html_input and self.mode.in_place:
                 raise InputError(f"{path}: --in-place cannot turn HTML into text; use --output-dir")
-            if opts.fmt == "text" and not (opts.html_input or opts.markdown_input) and _large(path):
+            if _plain_text(opts) and _large(path):
                 self._clean_batch(batch)
                 batch = []
                 self._clean_large(path, base, opts)
@@ -277,11 +288,11 @@ class Run:
         tasks = ((str(path), opts) for path, _, opts in batch)
         jobs = self.jobs if len(batch) > 1 else 1  # one file: not worth starting a pool
         results = parallel.ordered_map(_read_and_clean, tasks, self.engine, jobs)
-        for (path, base, opts), unit in zip(batch, results, strict=True):
-            if unit is None:
+        for (path, base, opts), units in zip(batch, results, strict=True):
+            if units is None:
                 warn(f"{path}: binary file; skipped")
                 continue
-            self._deliver([unit], path, base, opts)
+            self._deliver(units, path, base, opts)
 
     def _clean_large(self, path: Path, base: Path | None, opts: Options) -> None:
         """A huge text file, cleaned here as it is read (``process_stream``): its memory

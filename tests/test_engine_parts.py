@@ -175,6 +175,42 @@ def test_clean_reads_a_huge_text_file_in_parts(tmp_path: Path, monkeypatch) -> N
     assert "documents: 1\n" in streamed[2] and "documents changed: 1\n" in streamed[2]
 
 
+def test_a_mid_sized_text_file_is_cleaned_in_parts_where_it_is_read(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Under ``STREAM_BYTES`` but at ``PART_BYTES`` or more, a text file is cleaned part
+    by part in the worker that reads it (its lines' state held a part at a time): the
+    same bytes and explanations as cleaned whole, for each file of a batch."""
+    page, size = _long_page()
+    for name in ("one.txt", "two.txt"):
+        (tmp_path / name).write_text(page, encoding="utf-8", newline="")
+    _part_size(monkeypatch, size)
+    read: list[int] = []
+    real = process_module.read_parts
+
+    def counted(handle: BinaryIO, size: int | None = None) -> Iterator[Any]:
+        for part in real(handle, size):
+            read.append(len(part[0]))
+            yield part
+
+    monkeypatch.setattr(process_module, "read_parts", counted)
+    monkeypatch.setattr("cleaner.run.STREAM_BYTES", 10**12)
+    results = {}
+    for limit in (1, 10**12):  # in parts where it is read; then whole
+        monkeypatch.setattr("cleaner.run.PART_BYTES", limit)
+        out = tmp_path / f"out-{limit}"
+        files = [str(tmp_path / "one.txt"), str(tmp_path / "two.txt")]
+        # one worker, this process: the settings patched here hold there
+        result = run_main(["clean", *files, "-j", "1", "--output-dir", str(out)], monkeypatch)
+        assert result.code == 0, result.err
+        explain = run_main(["clean", *files, "-j", "1", "--explain"], monkeypatch)
+        written = [(out / name).read_bytes() for name in ("one.txt", "two.txt")]
+        results[limit] = (written, explain.out)
+    assert len(read) == 12  # three parts a file, two files, two runs: in parts only
+    assert results[1] == results[10**12]
+    assert results[1][0][0] != page.encode() and "Source link" in results[1][1]
+
+
 def test_a_streamed_file_the_cleaner_leaves_alone_is_unchanged(
     monkeypatch, default_engine: Engine
 ) -> None:

@@ -145,11 +145,8 @@ def test_a_streamed_file_that_would_lose_every_line_is_left_as_it_was(
     assert process_text(default_engine, data, Options()).emptied
 
 
-def test_clean_reads_a_huge_text_file_in_parts(tmp_path: Path, monkeypatch) -> None:
-    page, size = _long_page()
-    source = tmp_path / "huge.txt"
-    source.write_text(page, encoding="utf-8", newline="")
-    _part_size(monkeypatch, size)
+def _count_parts(monkeypatch) -> list[int]:
+    """The line count of each part ``read_parts`` gives from now on, as it gives them."""
     read: list[int] = []
     real = process_module.read_parts
 
@@ -159,6 +156,15 @@ def test_clean_reads_a_huge_text_file_in_parts(tmp_path: Path, monkeypatch) -> N
             yield part
 
     monkeypatch.setattr(process_module, "read_parts", counted)
+    return read
+
+
+def test_clean_reads_a_huge_text_file_in_parts(tmp_path: Path, monkeypatch) -> None:
+    page, size = _long_page()
+    source = tmp_path / "huge.txt"
+    source.write_text(page, encoding="utf-8", newline="")
+    _part_size(monkeypatch, size)
+    read = _count_parts(monkeypatch)
     results = {}
     for limit in (1, 10**12):  # cleaned as it is read; then whole, as any other file
         monkeypatch.setattr("cleaner.run.STREAM_BYTES", limit)
@@ -185,15 +191,7 @@ def test_a_mid_sized_text_file_is_cleaned_in_parts_where_it_is_read(
     for name in ("one.txt", "two.txt"):
         (tmp_path / name).write_text(page, encoding="utf-8", newline="")
     _part_size(monkeypatch, size)
-    read: list[int] = []
-    real = process_module.read_parts
-
-    def counted(handle: BinaryIO, size: int | None = None) -> Iterator[Any]:
-        for part in real(handle, size):
-            read.append(len(part[0]))
-            yield part
-
-    monkeypatch.setattr(process_module, "read_parts", counted)
+    read = _count_parts(monkeypatch)
     monkeypatch.setattr("cleaner.run.STREAM_BYTES", 10**12)
     results = {}
     for limit in (1, 10**12):  # in parts where it is read; then whole

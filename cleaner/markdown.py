@@ -41,6 +41,7 @@ crawlers indent nested list items by four spaces, which would read as code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cleaner.document import split
@@ -192,23 +193,27 @@ def _past_literal(text: str, j: int) -> int:
     return end if close == -1 else close + (end - j)
 
 
-def _close_bracket(text: str, i: int) -> int:
-    """The index of the ``]`` that closes the ``[`` at ``i`` (brackets nest, escapes and
-    code spans hold none), or -1."""
-    depth = 0
-    j = i
+def _bracket_marks(text: str, start: int = 0) -> Iterator[int]:
+    """Where each ``[`` and ``]`` of ``text`` from ``start`` on stands, in order (escapes
+    and code spans hold none)."""
+    j = start
     while j < len(text):
         c = text[j]
         if c in "\\`":
             j = _past_literal(text, j)
             continue
-        if c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return j
+        if c in "[]":
+            yield j
         j += 1
+
+
+def _close_bracket(text: str, i: int) -> int:
+    """The index of the ``]`` that closes the ``[`` at ``i`` (brackets nest), or -1."""
+    depth = 0
+    for j in _bracket_marks(text, i):
+        depth += 1 if text[j] == "[" else -1
+        if depth == 0:
+            return j
     return -1
 
 
@@ -396,20 +401,13 @@ def _brackets(line: str) -> tuple[list[int], list[int]]:
     strays: list[int] = []
     if "[" not in line and "]" not in line:
         return opens, strays  # most lines: nothing to scan
-    j = 0
-    while j < len(line):
-        c = line[j]
-        if c in "\\`":
-            j = _past_literal(line, j)
-            continue
-        if c == "[":
+    for j in _bracket_marks(line):
+        if line[j] == "[":
             opens.append(j)
-        elif c == "]":
-            if opens:
-                opens.pop()
-            else:
-                strays.append(j)
-        j += 1
+        elif opens:
+            opens.pop()
+        else:
+            strays.append(j)
     return opens, strays
 
 

@@ -286,7 +286,6 @@ def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int],
     memo = memo if memo is not None else Memo()
     own_rows: dict[tuple[str, LineStats], list[float]] = memo.store("features.own")
     stats = measure(page.texts, list(page.blank), memo)
-    tokens_of = memo.tokens  # every line's, found by ``measure``
     keys = [page.texts[i].strip() for i in shown]
     copies = Counter(keys)
     heads: dict[str, set[str]] = {}
@@ -314,7 +313,7 @@ def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int],
         opens = bool(found) and any(
             " ".join(words[:m]) in found for m in range(4, min(20, len(words) - 1) + 1)
         )
-        title_like = k > 0 and len(title) >= 3 and _like_title(tokens_of[page.texts[i]], title)
+        title_like = k > 0 and len(title) >= 3 and _like_title(memo.words(page.texts[i]), title)
         half = len(text) // 2
         doubled = len(text) >= 40 and text[:half].strip() == text[half:].strip()
         is_prose = s.density >= 0.2 and ((s.ends and s.words >= 8) or s.words >= 20)

@@ -188,7 +188,7 @@ class Memo:
         #: line text -> its words joined by single spaces
         self.norms: dict[str, str] = {}
         #: line text -> its lower-cased ``\w+`` words (``words``)
-        self.tokens: dict[str, list[str]] = {}
+        self._words: dict[str, list[str]] = {}
         #: line text -> characters other than white space, and Latin-1 letters (``Limits``)
         self.counts: dict[str, tuple[int, int]] = {}
         self._per_text: dict[tuple[str, str], object] = {}
@@ -217,9 +217,9 @@ class Memo:
     def words(self, text: str) -> list[str]:
         """The lower-cased ``\\w+`` words of ``text``, found once a run: the line model,
         the content measures and the ``copy`` kind all read them."""
-        found = self.tokens.get(text)
+        found = self._words.get(text)
         if found is None:
-            found = self.tokens[text] = _WORD.findall(text.lower())
+            found = self._words[text] = _WORD.findall(text.lower())
         return found
 
     def changed(self, origin: int) -> None:

@@ -92,7 +92,6 @@ def measure(
     same lines only tells the language again. The spaceless-script measures run only
     on pages that hold such characters at all, and only on their non-ASCII lines."""
     memo = memo if memo is not None else Memo()
-    store, tokens_of = memo.store, memo.tokens
     tokens = [memo.words(t) for t, b in zip(texts, blank, strict=True) if not b]
     joined = "\n".join(t for t, b in zip(texts, blank, strict=True) if not b)
     any_cjk = not joined.isascii() and _CJK_BLOCKS.search(joined) is not None
@@ -100,7 +99,7 @@ def measure(
     cjk_page = any_cjk and language.is_cjk(joined)
     if not cjk_page:
         lang = language.detect(_sentence_words(texts, blank, tokens))
-    known: dict[str, LineStats] = store(f"content.stats:{any_cjk}:{cjk_page}:{lang}")
+    known: dict[str, LineStats] = memo.store(f"content.stats:{any_cjk}:{cjk_page}:{lang}")
     stop = language.stopwords(lang) if not cjk_page else frozenset()
     english = lang == _ENGLISH
     out: list[LineStats | None] = []
@@ -110,7 +109,7 @@ def measure(
             continue
         stats = known.get(text)
         if stats is None:
-            stats = known[text] = _line_stats(text, tokens_of[text], any_cjk, stop, english)
+            stats = known[text] = _line_stats(text, memo.words(text), any_cjk, stop, english)
         out.append(stats)
     return out
 

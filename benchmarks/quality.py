@@ -350,6 +350,9 @@ def out_of_fold(
     if eval_md is not None:
         md = dict(zip(md_ids, map(markdown_text, md_outputs), strict=True))
         results["markdown"] = _scores(news, web, md)
+        both = rendered_segments(web, [r for r, _ in evaluated])
+        results["text-rendered"] = _scores([], both, dict(zip(ids, outputs, strict=True)))
+        results["markdown-rendered"] = _scores([], both, md)
         if precision:
             md = dict(zip(md_ids, map(markdown_text, precise_md), strict=True))
             results["markdown-precision"] = _scores(news, web, md)
@@ -378,17 +381,20 @@ def fold_rule(shipped: Any, plain: Sequence[Any], f: int, md_pages: Sequence[Any
 def _scores(
     news: list[dict[str, Any]], web: list[dict[str, Any]], outputs: dict[str, str]
 ) -> dict[str, Score]:
-    """News and web scores of ``outputs`` (by page id; pages without one are skipped)."""
-    return {
-        "news": _news_score(
+    """News and web scores of ``outputs`` (by page id; pages without one are skipped),
+    for each set given."""
+    scores = {}
+    if news:
+        scores["news"] = _news_score(
             [shingle_counts(r["gold"], outputs[r["id"]]) for r in news if r["id"] in outputs]
-        ),
-        "web": score_web(
+        )
+    if web:
+        scores["web"] = score_web(
             segment_counts(outputs[r["id"]], r["with"], r["without"])
             for r in web
             if r["id"] in outputs
-        ),
-    }
+        )
+    return scores
 
 
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
@@ -400,6 +406,29 @@ def markdown_text(text: str) -> str:
     """Markdown read for scoring, as ``../shared/README.md`` says: images and links as
     their text (images first), each run of the marks ``* _ # > ` |`` as one space."""
     return _MD_MARKS.sub(" ", _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", text)))
+
+
+def rendered_segments(
+    web: list[dict[str, Any]], md_rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The web rows that have a Markdown rendering in ``md_rows``, each with only the
+    segments that both its plain text and the rendering's visible text hold. Scored on
+    them, a Markdown output and a plain one answer for the same text: what a renderer
+    lost before any cleaning (html2text writes "ä" as "a"; markdownify escapes a "*"
+    inside a word) counts against neither."""
+    rendered = {r["id"]: collapse(markdown_text(r["text"])) for r in md_rows}
+    rows = []
+    for row in web:
+        seen = rendered.get(row["id"])
+        if seen is None:
+            continue
+        plain = collapse(row["text"])
+
+        def held(segments: Iterable[str], seen: str = seen, plain: str = plain) -> list[str]:
+            return [s for s in segments if collapse(s) in seen and collapse(s) in plain]
+
+        rows.append({**row, "with": held(row["with"]), "without": held(row["without"])})
+    return rows
 
 
 def markdown_scores(
@@ -530,6 +559,11 @@ def main(argv: list[str] | None = None) -> int:
             results[f"cleaner `--precision`, {label}"] = oof["precision"]
         if "markdown" in oof:
             results[f"cleaner `--format markdown`, {label}"] = oof["markdown"]
+        for kind, input_ in (("text", ""), ("markdown", " `--format markdown`")):
+            if f"{kind}-rendered" in oof:
+                results[f"cleaner{input_}, {label}, on the web segments both renderings hold"] = (
+                    oof[f"{kind}-rendered"]
+                )
         if "markdown-precision" in oof:
             results[f"cleaner `--format markdown --precision`, {label}"] = oof["markdown-precision"]
     if md_rows is not None:

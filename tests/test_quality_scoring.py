@@ -90,3 +90,19 @@ def test_the_markdown_no_cleaning_row_reproduces_the_reference() -> None:
     raw = q.markdown_scores(news, web, md_news, md_web, systems=("raw",))
     assert round(raw["no cleaning (Markdown)"]["news"].f1, 3) == 0.606
     assert round(raw["no cleaning (Markdown)"]["web"].f1, 3) == 0.669
+
+
+def test_rendered_segments_keep_what_both_renderings_hold() -> None:
+    plain = {
+        "id": "a",
+        "text": "Die Prämie gilt.\nSee the docs here.\nMenu",
+        "with": ["Die Prämie gilt.", "See the docs here."],
+        "without": ["Menu", "Footer"],
+    }
+    md = {"id": "a", "text": "Die Pramie gilt.\n\nSee the [docs](/d) here.\n\n* Menu\n* Footer"}
+    other = {"id": "b", "text": "x", "with": ["x"], "without": []}
+    (row,) = q.rendered_segments([plain, other], [md])
+    # the rendering folded "ä"; the plain text lacks "Footer", and page b has no rendering
+    assert row["with"] == ["See the docs here."]
+    assert row["without"] == ["Menu"]
+    assert row["text"] == plain["text"]

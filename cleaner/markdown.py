@@ -369,11 +369,12 @@ def _split_links(texts: list[str], plain: list[int]) -> dict[int, str]:
             opened = None  # too far, or code or a table came between: no link
         if opened is not None and (close := _dangling_close(line)) is not None:
             first = opened
-            repaired[first] = texts[first] + "](#)"  # its last "[" left open is the link's
+            # its last "[" left open is the link's
+            repaired[first] = _unbroken(texts[first]) + "](#)"
             for j in range(first + 1, k):
                 if texts[j].strip():
                     head, body = _marks(texts[j])
-                    repaired[j] = f"{head}[{body}](#)"
+                    repaired[j] = f"{head}[{_unbroken(body)}](#)"
             head, body = _marks(line[: close[0]])
             repaired[k] = f"{head}[{body}{line[close[0] : close[1]]}" + line[close[1] :]
             opened = None
@@ -384,6 +385,13 @@ def _split_links(texts: list[str], plain: list[int]) -> dict[int, str]:
         if opens:
             opened = k
     return repaired
+
+
+def _unbroken(line: str) -> str:
+    """``line`` without a hard break's closing backslash, which would escape the ``]``
+    appended to it (an escaped backslash, ``\\``, stays)."""
+    trailing = len(line) - len(line.rstrip("\\"))
+    return line[:-1] if trailing % 2 else line
 
 
 def _marks(line: str) -> tuple[str, str]:

@@ -148,6 +148,10 @@ def test_a_link_whose_text_runs_over_several_lines_reads_as_link_text() -> None:
     assert read(far).visible[0] == "[Opened here"
     fenced = ["[Opened here", "```", "code", "```", "closed](/x)"]
     assert read(fenced).visible[0] == "[Opened here"
+    broken = ["[Storm closes the road\\", "* By Ann Lee\\", "* 1 hour ago](/story)"]
+    assert read(broken).visible == ["Storm closes the road", "By Ann Lee", "1 hour ago"]
+    # only a hard break's backslash goes: an escaped one ("\\\\") is text
+    assert [markdown._unbroken(t) for t in ("a\\", "a\\\\", "a\\\\\\")] == ["a", "a\\\\", "a\\\\"]
 
 
 MENU = ["* [Home](/)", "* [News](/news)", "* [Sport](/sport)", "* [Weather](/weather)"]

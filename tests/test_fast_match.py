@@ -175,6 +175,18 @@ def test_a_requirement_prose_past_ascii_meets_is_left_out_while_another_narrows(
     assert len(alternative) == 1 and b"0-9" in alternative[0][0]
 
 
+def test_a_line_start_and_any_text_after_it_are_left_out() -> None:
+    # "^.{0,40}?" lets the rest start anywhere in the line: written without it, the
+    # pattern names the same lines, and Hyperscan stops following it from every start
+    assert scan.superset(r"^.{0,40}?abc$") == [((b"(?:abc)$", False),)]
+    assert scan.superset(r"^[^\n]*?xyz") == [((b"(?:xyz)[^\\n]*$", False),)]
+    # a lookahead at the line start is read the same way: "^(?=.*\d)" needs a digit
+    (alternative,) = scan.superset(r"^(?=.*\d)\w")
+    assert alternative[0][0].startswith(b"(?:(?:[0-9]")
+    # "\s*" is not any text: the line must start with it, so the anchor stays
+    assert scan.superset(r"^\s*abc")[0][0][0].startswith(b"^")
+
+
 @needs_hyperscan
 @pytest.mark.parametrize("name", DEV_SETS)
 def test_the_fast_candidates_drop_no_line_a_pattern_matches_dev_pages(

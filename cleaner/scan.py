@@ -414,7 +414,7 @@ def _requirements(items: list[Any], case: Case) -> list[str]:
     line start). A rule that puts its conditions in lookaheads (``^(?=.*\\d)``) is
     narrowed by them; dropped alone, they would let every line through."""
     out = [_anchored(items, case)]
-    at_start = True
+    at_start = False  # right after a line start (a lookahead elsewhere looks anywhere on)
     for op, arg in items:
         if op is _sre.ASSERT:
             direction, sub = arg
@@ -422,7 +422,9 @@ def _requirements(items: list[Any], case: Case) -> list[str]:
             if direction == 1 and at_start:
                 looked = [(_sre.AT, _sre.AT_BEGINNING), *looked]
             out.append(_anchored(looked, case))
-        elif not (op is _sre.ASSERT_NOT or (op is _sre.AT and arg in _LINE_START)):
+        elif op is _sre.AT and arg in _LINE_START:
+            at_start = True
+        elif op is not _sre.ASSERT_NOT:
             at_start = False
     return out
 

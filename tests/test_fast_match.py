@@ -86,6 +86,10 @@ CONSTRUCTS = [
     r"(?i)[^k]zz",
     r"\d{2,4}[./-]\d{1,2}",
     r"^(?:(?-i:[A-Z])|x)(?i:y)$",
+    # a lookahead with no line start before it looks anywhere on the line
+    r"(?=\d)\w+",
+    r"(?=[A-Z]{3})\w+",
+    r"^.{0,40}?abc$",
 ]
 
 
@@ -156,12 +160,14 @@ def test_the_scan_misses_no_line_a_tricky_construct_matches(ignore_case: bool) -
     matchers = [Matcher({"regex": p, "ignore_case": ignore_case}) for p in CONSTRUCTS]
     matchers.append(Matcher({"phrases": ["Leave a Comment"], "contains": ["©"]}))
     scanner = scan.Scanner([matchers])
-    # "a*" and "^$" match an empty line, and ignoring case "\p{Lu}{2,}\s+\p{Ll}+"
-    # matches plain prose: they keep the old path, as the scan would not narrow them
-    assert len(scanner.covered) == len(matchers) - 2 - ignore_case
+    # "a*" and "^$" match an empty line, and ignoring case "\p{Lu}{2,}\s+\p{Ll}+" and
+    # "(?=[A-Z]{3})\w+" match plain prose: they keep the old path, as the scan would
+    # not narrow them
+    assert len(scanner.covered) == len(matchers) - 2 - 2 * ignore_case
     lines = [line for line in SYNTHETIC if scanner.scan([line]) is not None]
     lines += ["ab-ab", "2021-03", "AB cd", "Kelvin", "kelvin", "aaab", "ccd", "xY", "foo", "bar"]
     lines += ["B: x", "a zq b", "KZZ", "lzz", "ÀÉÎ", "xzz", "Xy", "xy"]
+    lines += ["abc 123", "see the NASA report", "123 abc", "the label reads abc"]
     assert _misses(scanner, matchers, lines) == []
 
 

@@ -423,11 +423,11 @@ def rendered_segments(
         if seen is None:
             continue
         plain = collapse(row["text"])
-
-        def held(segments: Iterable[str], seen: str = seen, plain: str = plain) -> list[str]:
-            return [s for s in segments if collapse(s) in seen and collapse(s) in plain]
-
-        rows.append({**row, "with": held(row["with"]), "without": held(row["without"])})
+        held = {
+            key: [s for s in row[key] if (c := collapse(s)) in seen and c in plain]
+            for key in ("with", "without")
+        }
+        rows.append({**row, **held})
     return rows
 
 

@@ -10,10 +10,14 @@ bit.
 
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
+    Py_UNICODE_ISALPHA,
     Py_UNICODE_ISDECIMAL,
+    Py_UNICODE_ISLOWER,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
+    Py_UNICODE_TOUPPER,
 )
+from libc.math cimport log1p
 
 import numpy as np
 
@@ -57,6 +61,10 @@ def line_counts(str text, frozenset chrome, tuple marks):
     """(words, capitalised words, digits, punctuation marks, words in ``chrome``, whether
     a word is "copyright", occurrences of ``marks``) of ``text``, in one pass over its
     characters (and one per mark)."""
+    return _line_counts(text, chrome, marks)
+
+
+cdef tuple _line_counts(str text, frozenset chrome, tuple marks):
     cdef Py_ssize_t n = len(text), i, start = -1
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
@@ -101,6 +109,284 @@ def line_counts(str text, frozenset chrome, tuple marks):
     for mark in marks:
         listed += _count(text, kind, data, mark)
     return (words, capitals, digits, punct, hits, copyright, listed)
+
+
+# The shapes ``own_row`` looks for, read by hand as ``re`` reads the reference's patterns
+# (``cleaner/linescan_py.py``): ``\w``, ``\d`` and ``\s`` are the predicates above, ``\b``
+# a change between word and non-word characters, and a letter of a case-blind pattern
+# matches itself, its upper case, and what ``re`` folds into it (i: U+0130 and U+0131,
+# s: U+017F, k: U+212A).
+cdef tuple _AGO_WORDS = ("ago", "il y a", "hace")
+cdef tuple _HEAD_WORDS = (
+    "says", "said", "wrote", "schreibt", "sagt", "schrieb", "dit", "écrit", "dice",
+    "escribió", "napisał",
+)
+
+
+cdef inline Py_UCS4 _at(int kind, void* data, Py_ssize_t i):
+    return PyUnicode_READ(kind, data, i)
+
+
+cdef inline bint _word_at(int kind, void* data, Py_ssize_t n, Py_ssize_t i):
+    """Whether index ``i`` holds a word character (False past either end)."""
+    return 0 <= i < n and _is_word(PyUnicode_READ(kind, data, i))
+
+
+cdef inline bint _digit_at(int kind, void* data, Py_ssize_t n, Py_ssize_t i):
+    return 0 <= i < n and Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))
+
+
+cdef inline bint _blind(Py_UCS4 ch, Py_UCS4 letter):
+    """Whether ``ch`` matches the lower-case pattern letter ``letter`` ignoring case."""
+    if ch == letter or ch == Py_UNICODE_TOUPPER(letter):
+        return True
+    if letter == 105:  # i
+        return ch == 0x130 or ch == 0x131
+    if letter == 115:  # s
+        return ch == 0x17F
+    if letter == 107:  # k
+        return ch == 0x212A
+    return False
+
+
+cdef bint _spells(int kind, void* data, Py_ssize_t n, Py_ssize_t at, str word):
+    """Whether ``word`` (lower case) stands at index ``at``, ignoring case."""
+    cdef Py_ssize_t m = len(word), j
+    if at < 0 or at + m > n:
+        return False
+    for j in range(m):
+        if not _blind(PyUnicode_READ(kind, data, at + j), word[j]):
+            return False
+    return True
+
+
+cdef bint _has_time(int kind, void* data, Py_ssize_t n):
+    r"""``\b\d{1,2}[:.]\d{2}\b`` anywhere."""
+    cdef Py_ssize_t p, d
+    cdef Py_UCS4 mark
+    for p in range(n):
+        if not _digit_at(kind, data, n, p) or _word_at(kind, data, n, p - 1):
+            continue
+        for d in (2, 1):
+            if d == 2 and not _digit_at(kind, data, n, p + 1):
+                continue
+            if p + d >= n:
+                continue
+            mark = _at(kind, data, p + d)
+            if (
+                (mark == 58 or mark == 46)  # ":" or "."
+                and _digit_at(kind, data, n, p + d + 1)
+                and _digit_at(kind, data, n, p + d + 2)
+                and not _word_at(kind, data, n, p + d + 3)
+            ):
+                return True
+    return False
+
+
+cdef bint _has_year(int kind, void* data, Py_ssize_t n):
+    r"""``\b(?:19|20)\d\d\b`` anywhere."""
+    cdef Py_ssize_t p
+    cdef Py_UCS4 a, b
+    for p in range(n - 3):
+        a = _at(kind, data, p)
+        b = _at(kind, data, p + 1)
+        if (
+            ((a == 49 and b == 57) or (a == 50 and b == 48))  # "19" or "20"
+            and not _word_at(kind, data, n, p - 1)
+            and _digit_at(kind, data, n, p + 2)
+            and _digit_at(kind, data, n, p + 3)
+            and not _word_at(kind, data, n, p + 4)
+        ):
+            return True
+    return False
+
+
+cdef bint _has_ago(int kind, void* data, Py_ssize_t n):
+    r"""``\b(?:ago|vor\s+\d+|il y a|hace)\b`` anywhere, ignoring case."""
+    cdef Py_ssize_t p, q
+    cdef str word
+    for p in range(n):
+        if _word_at(kind, data, n, p - 1):
+            continue
+        for word in _AGO_WORDS:
+            if _spells(kind, data, n, p, word) and not _word_at(kind, data, n, p + len(word)):
+                return True
+        if _spells(kind, data, n, p, "vor"):
+            q = p + 3
+            while q < n and Py_UNICODE_ISSPACE(_at(kind, data, q)):
+                q += 1
+            if q == p + 3 or not _digit_at(kind, data, n, q):
+                continue
+            while _digit_at(kind, data, n, q):
+                q += 1
+            if not _word_at(kind, data, n, q):
+                return True
+    return False
+
+
+cdef bint _has_comment_head(int kind, void* data, Py_ssize_t n):
+    r"""``\b(?:says|...|napisał)\s*(?::|\.\.\.|…)\s*$`` on a stripped line, ignoring case."""
+    cdef Py_ssize_t k
+    cdef Py_UCS4 last
+    cdef str word
+    if n == 0:
+        return False
+    last = _at(kind, data, n - 1)
+    if last == 58 or last == 0x2026:  # ":" or "…"
+        k = n - 1
+    elif (
+        last == 46 and n >= 3 and _at(kind, data, n - 2) == 46 and _at(kind, data, n - 3) == 46
+    ):
+        k = n - 3
+    else:
+        return False
+    while k > 0 and Py_UNICODE_ISSPACE(_at(kind, data, k - 1)):
+        k -= 1
+    for word in _HEAD_WORDS:
+        if _spells(kind, data, n, k - len(word), word) and not _word_at(
+            kind, data, n, k - len(word) - 1
+        ):
+            return True
+    return False
+
+
+cdef bint _has_count(int kind, void* data, Py_ssize_t n):
+    r"""``^\W*\d+\s+\w+\W*$|\[\s*\d+\s+\w+\s*\]``: the whole line a count and its noun
+    ("12 comments"), or such a pair in brackets anywhere ("[ 167 comments ]")."""
+    cdef Py_ssize_t p = 0, q
+    # the whole line: non-word, digits, spaces, a word, non-word
+    while p < n and not _word_at(kind, data, n, p):
+        p += 1
+    if _digit_at(kind, data, n, p):
+        while _digit_at(kind, data, n, p):
+            p += 1
+        q = p
+        while p < n and Py_UNICODE_ISSPACE(_at(kind, data, p)):
+            p += 1
+        if p > q and _word_at(kind, data, n, p):
+            while _word_at(kind, data, n, p):
+                p += 1
+            while p < n and not _word_at(kind, data, n, p):
+                p += 1
+            if p == n:
+                return True
+    # in brackets
+    for p in range(n):
+        if _at(kind, data, p) != 91:  # "["
+            continue
+        q = p + 1
+        while q < n and Py_UNICODE_ISSPACE(_at(kind, data, q)):
+            q += 1
+        if not _digit_at(kind, data, n, q):
+            continue
+        while _digit_at(kind, data, n, q):
+            q += 1
+        if not (q < n and Py_UNICODE_ISSPACE(_at(kind, data, q))):
+            continue
+        while q < n and Py_UNICODE_ISSPACE(_at(kind, data, q)):
+            q += 1
+        if not _word_at(kind, data, n, q):
+            continue
+        while _word_at(kind, data, n, q):
+            q += 1
+        while q < n and Py_UNICODE_ISSPACE(_at(kind, data, q)):
+            q += 1
+        if q < n and _at(kind, data, q) == 93:  # "]"
+            return True
+    return False
+
+
+cdef inline bint _one_of(Py_UCS4 ch, str chars):
+    cdef Py_ssize_t j
+    for j in range(len(chars)):
+        if chars[j] == ch:
+            return True
+    return False
+
+
+def own_row(
+    str text, double words, double density, bint ends, bint titled, frozenset chrome,
+    tuple marks,
+):
+    """The line model's measures of one line alone, as the reference's ``own_row``."""
+    cdef str stripped = text.strip()
+    cdef tuple counts = _line_counts(stripped, chrome, marks)
+    cdef Py_ssize_t toks = counts[0], capitals = counts[1], digits = counts[2]
+    cdef Py_ssize_t punct = counts[3], hits = counts[4], listed = counts[6]
+    cdef bint copyright = counts[5]
+    cdef Py_ssize_t chars = len(stripped), n = max(toks, 1), nonspace, end, j
+    cdef Py_ssize_t spaces = 0, commas = 0
+    cdef int kind = PyUnicode_KIND(stripped)
+    cdef void* data = PyUnicode_DATA(stripped)
+    cdef Py_UCS4 ch, last = 0, first = 0, before = 0
+    cdef bint has_last, cut = False, pipe = False, sign = False, at = False
+    for j in range(chars):
+        ch = _at(kind, data, j)
+        if ch == 32:
+            spaces += 1
+        elif ch == 44:  # ","
+            commas += 1
+        elif ch == 124:  # "|"
+            pipe = True
+        elif ch == 0xA9 or ch == 64:  # "©", "@"
+            sign = sign or ch == 0xA9
+            at = at or ch == 64
+    nonspace = max(chars - spaces, 1)
+    # the line's last character before closing quotes and brackets
+    end = chars
+    while end > 0 and _one_of(_at(kind, data, end - 1), "\"'”’»)]"):
+        end -= 1
+    has_last = end > 0
+    if has_last:
+        last = _at(kind, data, end - 1)
+        if last == 0x2026 or (
+            last == 46 and end >= 3 and _at(kind, data, end - 2) == 46
+            and _at(kind, data, end - 3) == 46
+        ):
+            j = end
+            while j > 0 and (_at(kind, data, j - 1) == 46 or _at(kind, data, j - 1) == 0x2026):
+                j -= 1
+            cut = j > 0 and Py_UNICODE_ISALPHA(_at(kind, data, j - 1))
+    if chars:
+        first = _at(kind, data, 0)
+    return [
+        log1p(words),
+        words <= 1,
+        1 < words <= 2,
+        2 < words <= 4,
+        4 < words <= 7,
+        7 < words <= 12,
+        12 < words <= 20,
+        20 < words <= 40,
+        words > 40,
+        log1p(<double>chars / <double>n),
+        density,
+        density == 0,
+        density >= 0.35,
+        ends,
+        has_last and last == 58,
+        cut,
+        not ends and not (has_last and (_one_of(last, ".!?…。！？") or last == 58)),
+        chars > 0 and _one_of(first, "“\"«„‘'"),
+        chars > 0 and _one_of(first, "•-*·›»>–—+▶►"),
+        chars > 0 and Py_UNICODE_ISLOWER(first),
+        <double>capitals / <double>n,
+        titled,
+        <double>digits / <double>nonspace,
+        <double>punct / <double>nonspace,
+        <double>commas / <double>n,
+        log1p(<double>listed),
+        pipe,
+        <double>hits / <double>n,
+        hits > 0,
+        sign or copyright,
+        at or "http" in stripped or "www." in stripped,
+        digits > 0 and _has_time(kind, data, chars),
+        digits > 0 and _has_year(kind, data, chars),
+        _has_ago(kind, data, chars),
+        _has_comment_head(kind, data, chars),
+        digits > 0 and _has_count(kind, data, chars),
+    ]
 
 
 def count_words(str text):

@@ -27,12 +27,7 @@ from cleaner.kinds.content import LineStats, measure
 from cleaner.page import Memo
 
 _WORD = re.compile(r"\w+")
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _LIST_MARKS = (" | ", " • ", " · ", " » ", " / ", " > ", " :: ")
-_BULLETS = ("•", "-", "*", "·", "›", "»", ">", "–", "—", "+", "▶", "►")
-_QUOTES = ("“", '"', "«", "„", "‘", "'")
-_ENDERS = frozenset(".!?…。！？")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 #: Chinese and Korean function characters (Japanese kana are counted by range)
 _CJK_FUNCTION = frozenset(
@@ -56,15 +51,6 @@ CHROME_WORDS = frozenset(
     " veröffentlicht updated aktualisiert photo foto image bild getty reuters afp dpa ap"
     " source quelle".split()
 )
-_COMMENT_HEAD = re.compile(
-    r"\b(?:says|said|wrote|schreibt|sagt|schrieb|dit|écrit|dice|escribió|napisał)\s*(?::|\.\.\.|…)\s*$",
-    re.I,
-)
-#: how a line the comment head matches ends (``\s*$`` reads nothing on a stripped line)
-_HEAD_ENDS = (":", "...", "…")
-_AGO = re.compile(r"\b(?:ago|vor\s+\d+|il y a|hace)\b", re.I)
-_COUNT = re.compile(r"^\W*\d+\s+\w+\W*$|\[\s*\d+\s+\w+\s*\]")
-
 #: measures of one line alone
 OWN = (
     "log_words",
@@ -219,63 +205,15 @@ def _cjk_density(text: str) -> float | None:
 
 
 def own_row(text: str, s: LineStats) -> list[float]:
-    """The measures of one line alone (``OWN`` up to ``repeated``: the rest need the page)."""
-    stripped = text.strip()
+    """The measures of one line alone (``OWN`` up to ``count_shape``: the rest need the
+    page), in one pass over its characters where the kernel is compiled
+    (``cleaner.linescan``): words, their capitals and chrome words, digits, punctuation,
+    list separators, and the time, year, comment and count shapes."""
     density = s.density
-    if s.density == 1.0 and not stripped.isascii():
-        own = _cjk_density(stripped)
+    if density == 1.0 and not text.isascii():
+        own = _cjk_density(text.strip())
         density = density if own is None else own
-    words = s.words
-    # one pass over the characters (compiled where built): \w+ words, their capitals
-    # and chrome words, digits, punctuation, list separators
-    toks, capitals, digits, punct, chrome, copyright, marks = linescan.line_counts(
-        stripped, CHROME_WORDS, _LIST_MARKS
-    )
-    n = max(toks, 1)
-    chars = len(stripped)
-    nonspace = max(chars - stripped.count(" "), 1)
-    tail = stripped.rstrip("\"'”’»)]")
-    last = tail[-1:] if tail else ""
-    cut = tail.endswith(("...", "…")) and tail.rstrip(".…")[-1:].isalpha()
-    return [
-        math.log1p(words),
-        words <= 1,
-        1 < words <= 2,
-        2 < words <= 4,
-        4 < words <= 7,
-        7 < words <= 12,
-        12 < words <= 20,
-        20 < words <= 40,
-        words > 40,
-        math.log1p(chars / n),
-        density,
-        density == 0,
-        density >= 0.35,
-        s.ends,
-        last == ":",
-        cut,
-        not s.ends and last not in _ENDERS and last != ":",
-        stripped.startswith(_QUOTES),
-        stripped.startswith(_BULLETS),
-        stripped[:1].islower(),
-        capitals / n,
-        s.titled,
-        digits / nonspace,
-        punct / nonspace,
-        stripped.count(",") / n,
-        math.log1p(marks),
-        "|" in stripped,
-        chrome / n,
-        chrome > 0,
-        "©" in stripped or copyright,
-        "@" in stripped or "http" in stripped or "www." in stripped,
-        # the time, year and count shapes need a digit, the comment head a final mark
-        digits > 0 and _TIME.search(stripped) is not None,
-        digits > 0 and _YEAR.search(stripped) is not None,
-        _AGO.search(stripped) is not None,
-        stripped.endswith(_HEAD_ENDS) and _COMMENT_HEAD.search(stripped) is not None,
-        digits > 0 and _COUNT.search(stripped) is not None,
-    ]
+    return linescan.own_row(text, s.words, density, s.ends, s.titled, CHROME_WORDS, _LIST_MARKS)
 
 
 def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int], np.ndarray]:

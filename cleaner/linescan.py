@@ -21,6 +21,7 @@ except ImportError:  # not built: no C compiler at install time, or a source che
     compiled_kernel: ModuleType | None = None  # type: ignore[no-redef]
 
 line_counts = linescan_py.line_counts
+own_row = linescan_py.own_row
 count_words = linescan_py.count_words
 shape_runs = linescan_py.shape_runs
 best_run = linescan_py.best_run
@@ -29,8 +30,8 @@ SENTENCE, WORDY = linescan_py.SENTENCE, linescan_py.WORDY
 
 
 def _bind(kernel: ModuleType) -> None:
-    global line_counts, count_words, shape_runs, best_run, grow
-    line_counts, count_words = kernel.line_counts, kernel.count_words
+    global line_counts, own_row, count_words, shape_runs, best_run, grow
+    line_counts, own_row, count_words = kernel.line_counts, kernel.own_row, kernel.count_words
     shape_runs = kernel.shape_runs
     best_run, grow = kernel.best_run, kernel.grow
 

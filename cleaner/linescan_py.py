@@ -2,7 +2,8 @@
 
 Each function is the plain statement of one hot measure or decoding step of the line
 model and the content detector: a line's word, capital, digit and punctuation counts in
-one pass (or just its words), the run lengths of equal line shapes, the best-scoring run
+one pass (or just its words), every measure the line model takes of a line alone, the
+run lengths of equal line shapes, the best-scoring run
 of lines (Kadane), and the growth of kept lines over the sentences beside them.
 ``cleaner.linescan`` picks the compiled twin when it is built and allowed; this module is
 what it must equal, value for value, and what runs where no C compiler was at hand.
@@ -10,6 +11,7 @@ what it must equal, value for value, and what runs where no C compiler was at ha
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -18,6 +20,19 @@ import numpy as np
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]")
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_AGO = re.compile(r"\b(?:ago|vor\s+\d+|il y a|hace)\b", re.I)
+_COMMENT_HEAD = re.compile(
+    r"\b(?:says|said|wrote|schreibt|sagt|schrieb|dit|écrit|dice|escribió|napisał)\s*(?::|\.\.\.|…)\s*$",
+    re.I,
+)
+#: how a line the comment head matches ends (``\s*$`` reads nothing on a stripped line)
+_HEAD_ENDS = (":", "...", "…")
+_COUNT = re.compile(r"^\W*\d+\s+\w+\W*$|\[\s*\d+\s+\w+\s*\]")
+_BULLETS = ("•", "-", "*", "·", "›", "»", ">", "–", "—", "+", "▶", "►")
+_QUOTES = ("“", '"', "«", "„", "‘", "'")
+_ENDERS = frozenset(".!?…。！？")
 
 #: line shapes the growth reads: a sentence, a wordy line without a stop, neither ("")
 SENTENCE, WORDY = "S", "W"
@@ -40,6 +55,67 @@ def line_counts(
         "copyright" in lowered,
         sum(text.count(m) for m in marks),
     )
+
+
+def own_row(
+    text: str,
+    words: float,
+    density: float,
+    ends: bool,
+    titled: bool,
+    chrome: frozenset[str],
+    marks: tuple[str, ...],
+) -> list[float]:
+    """The line model's measures of one line alone (``cleaner.features.OWN`` up to
+    ``count_shape``), from its text and the content measures of it (``words``,
+    ``density``, ``ends``, ``titled``; see ``cleaner.kinds.content.LineStats``)."""
+    stripped = text.strip()
+    toks, capitals, digits, punct, hits, copyright, listed = line_counts(stripped, chrome, marks)
+    n = max(toks, 1)
+    chars = len(stripped)
+    nonspace = max(chars - stripped.count(" "), 1)
+    tail = stripped.rstrip("\"'”’»)]")
+    last = tail[-1:] if tail else ""
+    cut = tail.endswith(("...", "…")) and tail.rstrip(".…")[-1:].isalpha()
+    return [
+        math.log1p(words),
+        words <= 1,
+        1 < words <= 2,
+        2 < words <= 4,
+        4 < words <= 7,
+        7 < words <= 12,
+        12 < words <= 20,
+        20 < words <= 40,
+        words > 40,
+        math.log1p(chars / n),
+        density,
+        density == 0,
+        density >= 0.35,
+        ends,
+        last == ":",
+        cut,
+        not ends and last not in _ENDERS and last != ":",
+        stripped.startswith(_QUOTES),
+        stripped.startswith(_BULLETS),
+        stripped[:1].islower(),
+        capitals / n,
+        titled,
+        digits / nonspace,
+        punct / nonspace,
+        stripped.count(",") / n,
+        math.log1p(listed),
+        "|" in stripped,
+        hits / n,
+        hits > 0,
+        "©" in stripped or copyright,
+        "@" in stripped or "http" in stripped or "www." in stripped,
+        # the time, year and count shapes need a digit, the comment head a final mark
+        digits > 0 and _TIME.search(stripped) is not None,
+        digits > 0 and _YEAR.search(stripped) is not None,
+        _AGO.search(stripped) is not None,
+        stripped.endswith(_HEAD_ENDS) and _COMMENT_HEAD.search(stripped) is not None,
+        digits > 0 and _COUNT.search(stripped) is not None,
+    ]
 
 
 def count_words(text: str) -> int:

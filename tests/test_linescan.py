@@ -82,6 +82,90 @@ def test_line_counts_any_text(text: str, chrome: frozenset[str]) -> None:
         )
 
 
+#: lines built around each character: the shapes ``own_row`` reads by hand (time, year,
+#: "ago", a comment head, a count), with the character inside, beside or instead of a part
+SHAPES = (
+    "{c}12:30{c}",
+    "at 9{c}45 pm",
+    "{c}1999{c}",
+    "20{c}4",
+    "{c}ago{c}",
+    "vor{c}5",
+    "vor {c}12 Tagen",
+    "il{c}y a",
+    "{c}hace 3",
+    "Jane says{c}:",
+    "{c}wrote{c}...",
+    "napisał{c}…",
+    "{c}12 comments{c}",
+    "[{c}167 comments ]",
+    "[ 167{c}comments{c}]",
+    "{c}...",
+    "word{c}…{c}",
+)
+#: the words of the case-blind shapes, each with one letter left for a character to fill
+#: (so that a character ``re`` folds into a letter, as U+017F into "s", is tried there)
+BLIND = tuple(
+    f"{word[:j]}{{c}}{word[j + 1 :]}{end}"
+    for words, end in (
+        (("ago", "vor 5", "il y a", "hace"), ""),
+        (("says", "said", "wrote", "schreibt", "sagt", "schrieb", "dit"), ":"),
+        (("écrit", "dice", "escribió", "napisał"), "…"),
+    )
+    for word in words
+    for j in range(len(word))
+)
+OWN_ARGS = ((0.0, 0.0, False, False), (3.0, 0.3, True, True), (41.0, 1.0, False, False))
+
+
+def _same_own_row(text: str) -> None:
+    for args in OWN_ARGS:
+        ours = compiled.own_row(text, *args, CHROME_WORDS, MARKS)
+        assert ours == linescan_py.own_row(text, *args, CHROME_WORDS, MARKS), (text, args)
+
+
+@pytest.mark.parametrize("text", SAMPLES + [s.format(c="") for s in SHAPES + BLIND])
+def test_own_row_samples(text: str) -> None:
+    _same_own_row(text)
+
+
+def _kinds_of_character() -> list[str]:
+    """Every character below U+0250, and a few of each kind beyond: kinds told apart by
+    every predicate the kernel reads (word, digit, space, letter, case) and by what the
+    character lower- or upper-cases to when that is ASCII (as U+0130 and U+212A do)."""
+    seen: dict[tuple, int] = {}
+    chars = []
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        lower, upper = c.lower(), c.upper()
+        kind = (
+            c.isalnum(),
+            c.isdecimal(),
+            c.isspace(),
+            c.isalpha(),
+            c.islower(),
+            c.isupper(),
+            lower if lower.isascii() else "",
+            upper if upper.isascii() else "",
+        )
+        seen[kind] = seen.get(kind, 0) + 1
+        if code < 0x250 or seen[kind] <= 3:
+            chars.append(c)
+    return chars
+
+
+def test_own_row_every_kind_of_character_in_every_shape() -> None:
+    for c in _kinds_of_character():
+        for shape in SHAPES + BLIND:
+            _same_own_row(shape.format(c=c))
+
+
+@given(st.text(alphabet=st.sampled_from("sayidwrotecmn vgh0٣:.…[]'\"”» \t-_|©@İıſK"), max_size=30))
+def test_own_row_any_text(text: str) -> None:
+    _same_own_row(text)
+    _same_own_row(text.upper())
+
+
 def test_ascii_word_count_is_the_regex_one() -> None:
     # textstats.word_count counts an ASCII line's words with the kernel, not ``regex``
     line = "".join(chr(c) for c in range(128)) + " words_2 and-3 4.5"

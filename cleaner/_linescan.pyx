@@ -349,44 +349,45 @@ def own_row(
             cut = j > 0 and Py_UNICODE_ISALPHA(_at(kind, data, j - 1))
     if chars:
         first = _at(kind, data, 0)
-    return [
-        log1p(words),
-        words <= 1,
-        1 < words <= 2,
-        2 < words <= 4,
-        4 < words <= 7,
-        7 < words <= 12,
-        12 < words <= 20,
-        20 < words <= 40,
-        words > 40,
-        log1p(<double>chars / <double>n),
-        density,
-        density == 0,
-        density >= 0.35,
-        ends,
-        has_last and last == 58,
-        cut,
-        not ends and not (has_last and (_one_of(last, ".!?…。！？") or last == 58)),
-        chars > 0 and _one_of(first, "“\"«„‘'"),
-        chars > 0 and _one_of(first, "•-*·›»>–—+▶►"),
-        chars > 0 and Py_UNICODE_ISLOWER(first),
-        <double>capitals / <double>n,
-        titled,
-        <double>digits / <double>nonspace,
-        <double>punct / <double>nonspace,
-        <double>commas / <double>n,
-        log1p(<double>listed),
-        pipe,
-        <double>hits / <double>n,
-        hits > 0,
-        sign or copyright,
-        at or "http" in stripped or "www." in stripped,
-        digits > 0 and _has_time(kind, data, chars),
-        digits > 0 and _has_year(kind, data, chars),
-        _has_ago(kind, data, chars),
-        _has_comment_head(kind, data, chars),
-        digits > 0 and _has_count(kind, data, chars),
-    ]
+    out = np.empty(36)
+    cdef double[:] row = out
+    row[0] = log1p(words)
+    row[1] = words <= 1
+    row[2] = 1 < words <= 2
+    row[3] = 2 < words <= 4
+    row[4] = 4 < words <= 7
+    row[5] = 7 < words <= 12
+    row[6] = 12 < words <= 20
+    row[7] = 20 < words <= 40
+    row[8] = words > 40
+    row[9] = log1p(<double>chars / <double>n)
+    row[10] = density
+    row[11] = density == 0
+    row[12] = density >= 0.35
+    row[13] = ends
+    row[14] = has_last and last == 58
+    row[15] = cut
+    row[16] = not ends and not (has_last and (_one_of(last, ".!?…。！？") or last == 58))
+    row[17] = chars > 0 and _one_of(first, "“\"«„‘'")
+    row[18] = chars > 0 and _one_of(first, "•-*·›»>–—+▶►")
+    row[19] = chars > 0 and Py_UNICODE_ISLOWER(first)
+    row[20] = <double>capitals / <double>n
+    row[21] = titled
+    row[22] = <double>digits / <double>nonspace
+    row[23] = <double>punct / <double>nonspace
+    row[24] = <double>commas / <double>n
+    row[25] = log1p(<double>listed)
+    row[26] = pipe
+    row[27] = <double>hits / <double>n
+    row[28] = hits > 0
+    row[29] = sign or copyright
+    row[30] = at or "http" in stripped or "www." in stripped
+    row[31] = digits > 0 and _has_time(kind, data, chars)
+    row[32] = digits > 0 and _has_year(kind, data, chars)
+    row[33] = _has_ago(kind, data, chars)
+    row[34] = _has_comment_head(kind, data, chars)
+    row[35] = digits > 0 and _has_count(kind, data, chars)
+    return out
 
 
 def count_words(str text):

@@ -14,11 +14,11 @@ into a decision live in the rule file (see ``cleaner.linemodel``).
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -102,6 +102,7 @@ OWN = (
     "edge_above",
     "edge_below",
 )
+_ON_PAGE = OWN.index("repeated")  # the first of the measures that need the page
 #: measures of the neighbours, at each offset of ``OFFSETS``
 NEIGHBOUR = ("prose", "log_words", "ends_sentence", "chrome_share", "list_marks", "words_1")
 OFFSETS = (-2, -1, 1, 2)
@@ -188,9 +189,8 @@ def _title_words(text: str) -> set[str]:
     return set(_WORD.findall(max(parts, key=len).lower()))
 
 
-def _like_title(tokens: list[str], title: set[str]) -> bool:
-    """Whether a line's words (lower-cased ``tokens``) are mostly the title's."""
-    words = set(tokens)
+def _like_title(words: frozenset[str], title: set[str]) -> bool:
+    """Whether a line's ``words`` (lower-cased) are mostly the title's."""
     return len(words) >= 3 and len(words & title) >= 0.7 * len(words | title)
 
 
@@ -204,7 +204,7 @@ def _cjk_density(text: str) -> float | None:
     return sum(c in _CJK_FUNCTION or "\u3040" <= c <= "\u309f" for c in text) / cjk
 
 
-def own_row(text: str, s: LineStats) -> list[float]:
+def own_row(text: str, s: LineStats) -> np.ndarray:
     """The measures of one line alone (``OWN`` up to ``count_shape``: the rest need the
     page), in one pass over its characters where the kernel is compiled
     (``cleaner.linescan``): words, their capitals and chrome words, digits, punctuation,
@@ -216,67 +216,98 @@ def own_row(text: str, s: LineStats) -> list[float]:
     return linescan.own_row(text, s.words, density, s.ends, s.titled, CHROME_WORDS, _LIST_MARKS)
 
 
+class _Line(NamedTuple):
+    """What the feature pass reads of a line's text alone, kept for the run."""
+
+    own: np.ndarray  # ``own_row``
+    head: str  # its first four words
+    whole: str | None  # all its words, when it has 4 to 20 (a headline a line may open with)
+    split: list[str]  # its first 20 words, and the rest of it
+    words: frozenset[str]  # its lower-cased words (``Memo.words``)
+    doubled: bool  # the same text twice in a row
+    prose: bool  # a line of running text
+
+
+def _line(text: str, s: LineStats, memo: Memo) -> _Line:
+    words = text.split(None, 20)
+    half = len(text) // 2
+    return _Line(
+        own=own_row(text, s),
+        head=" ".join(words[:4]),
+        whole=" ".join(words) if 4 <= len(words) <= 20 else None,
+        split=words,
+        words=frozenset(memo.words(text)),
+        doubled=len(text) >= 40 and text[:half].strip() == text[half:].strip(),
+        prose=s.density >= 0.2 and ((s.ends and s.words >= 8) or s.words >= 20),
+    )
+
+
+def _opens_with(words: list[str], headlines: set[str]) -> bool:
+    """Whether the line of ``words`` opens with one of ``headlines`` (4 to 20 words) and
+    goes on past it."""
+    return any(" ".join(words[:m]) in headlines for m in range(4, min(20, len(words) - 1) + 1))
+
+
 def page_features(page: PageLines, memo: Memo | None = None) -> tuple[list[int], np.ndarray]:
     """The non-blank lines of ``page`` and a feature row for each (columns: ``NAMES``)."""
     shown = page.shown()
     if not shown:
         return shown, np.zeros((0, len(NAMES)))
     memo = memo if memo is not None else Memo()
-    own_rows: dict[tuple[str, LineStats], list[float]] = memo.store("features.own")
+    known: dict[tuple[str, LineStats], _Line] = memo.store("features.line")
     stats = measure(page.texts, list(page.blank), memo)
     keys = [page.texts[i].strip() for i in shown]
+    lines = []
+    for text, i in zip(keys, shown, strict=True):
+        s = stats[i]
+        assert s is not None
+        line = known.get((text, s))
+        if line is None:  # a later pass of the same run reads the same lines again
+            line = known[text, s] = _line(text, s, memo)
+        lines.append(line)
     copies = Counter(keys)
     heads: dict[str, set[str]] = {}
-    for key in keys:
-        words = key.split()
-        if 4 <= len(words) <= 20:
-            heads.setdefault(" ".join(words[:4]), set()).add(" ".join(words))
+    for line in lines:
+        if line.whole is not None:
+            heads.setdefault(line.head, set()).add(line.whole)
     title = _title_words(keys[0])
     cjk_page = any(s is not None and s.density == 1.0 and not s.titled for s in stats) and any(
         not t.isascii() for t in keys
     )
-    rows = []
-    prose = []
-    n_lines = len(page.texts)
-    for k, i in enumerate(shown):
-        s = stats[i]
-        assert s is not None
-        text = keys[k]
-        known = own_rows.get((text, s))
-        if known is None:  # a later pass of the same run reads the same lines again
-            known = own_rows[text, s] = own_row(text, s)
-        row = [*known]
-        words = text.split(None, 20)
-        found = heads.get(" ".join(words[:4]))
-        opens = bool(found) and any(
-            " ".join(words[:m]) in found for m in range(4, min(20, len(words) - 1) + 1)
-        )
-        title_like = k > 0 and len(title) >= 3 and _like_title(memo.words(page.texts[i]), title)
-        half = len(text) // 2
-        doubled = len(text) >= 40 and text[:half].strip() == text[half:].strip()
-        is_prose = s.density >= 0.2 and ((s.ends and s.words >= 8) or s.words >= 20)
-        below = i + 1
-        while below < n_lines and page.blank[below]:
-            below += 1
-        removed_below = page.removed_above[below] if below < n_lines else 0
-        edge_below = page.edge_above[below] if below < n_lines else False
-        row += [
-            copies[text] > 1,
+    n = len(shown)
+    at = np.asarray(shown)
+    blank = np.asarray(page.blank, dtype=bool)
+    removed = np.asarray(page.removed_above, dtype=float)[at]
+    edge = np.asarray(page.edge_above, dtype=bool)[at]
+    # the next non-blank line is the next line shown; past the last, nothing was removed
+    removed_below = np.append(removed[1:], 0.0)
+    edge_below = np.append(edge[1:], False)
+    title_like = [False] * n
+    if len(title) >= 3:
+        title_like[1:] = [_like_title(line.words, title) for line in lines[1:]]
+    opens = []
+    for line in lines:
+        found = heads.get(line.head)
+        opens.append(bool(found) and _opens_with(line.split, found))
+    prose = [line.prose for line in lines]
+    own = np.empty((n, len(OWN)))
+    own[:, :_ON_PAGE] = [line.own for line in lines]
+    own[:, _ON_PAGE:] = np.column_stack(
+        [
+            [copies[text] > 1 for text in keys],
             opens,
             title_like,
-            doubled,
-            is_prose,
-            cjk_page,
-            i > 0 and page.blank[i - 1],
-            i + 1 < n_lines and page.blank[i + 1],
-            math.log1p(page.removed_above[i]),
-            math.log1p(removed_below),
-            page.edge_above[i],
+            [line.doubled for line in lines],
+            prose,
+            np.full(n, cjk_page),
+            (at > 0) & blank[np.maximum(at - 1, 0)],
+            (at + 1 < len(blank)) & blank[np.minimum(at + 1, len(blank) - 1)],
+            np.log1p(removed),
+            np.log1p(removed_below),
+            edge,
             edge_below,
         ]
-        rows.append(row)
-        prose.append(is_prose)
-    own = np.asarray(rows, dtype=float)
+    )
     markup = _markup(
         [page.layout[i] for i in shown] if page.layout is not None else None, n=len(shown)
     )
@@ -316,6 +347,15 @@ def _neighbours(own: np.ndarray) -> np.ndarray:
             shifted[:-offset] = own[offset:, cols]
         out.append(shifted)
     return np.hstack(out)
+
+
+def _median(values: np.ndarray) -> float:
+    """``np.median`` of a non-empty array, without its overhead on a page's few lines."""
+    ordered = np.sort(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return float((ordered[middle - 1] + ordered[middle]) / 2)
 
 
 def _window_mean(values: np.ndarray, reach: int) -> np.ndarray:
@@ -400,7 +440,7 @@ def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
     stamp = np.maximum(stamp, own[:, col("comment_head")])
     stamps_above = np.cumsum(stamp) - stamp
     stamps_below = stamp.sum() - stamps_above - stamp
-    typical = float(np.median(words[p > 0])) if len(hits) else 10.0
+    typical = _median(words[p > 0]) if len(hits) else 10.0
     # a boundary rule's removal (a rights notice) stands where the article ends
     edge = own[:, col("edge_above")]
     past_edge = np.cumsum(edge) > 0

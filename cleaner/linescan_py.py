@@ -65,10 +65,10 @@ def own_row(
     titled: bool,
     chrome: frozenset[str],
     marks: tuple[str, ...],
-) -> list[float]:
+) -> np.ndarray:
     """The line model's measures of one line alone (``cleaner.features.OWN`` up to
-    ``count_shape``), from its text and the content measures of it (``words``,
-    ``density``, ``ends``, ``titled``; see ``cleaner.kinds.content.LineStats``)."""
+    ``count_shape``), as floats, from its text and the content measures of it
+    (``words``, ``density``, ``ends``, ``titled``; see ``cleaner.kinds.content.LineStats``)."""
     stripped = text.strip()
     toks, capitals, digits, punct, hits, copyright, listed = line_counts(stripped, chrome, marks)
     n = max(toks, 1)
@@ -77,7 +77,7 @@ def own_row(
     tail = stripped.rstrip("\"'”’»)]")
     last = tail[-1:] if tail else ""
     cut = tail.endswith(("...", "…")) and tail.rstrip(".…")[-1:].isalpha()
-    return [
+    row = [
         math.log1p(words),
         words <= 1,
         1 < words <= 2,
@@ -116,6 +116,7 @@ def own_row(
         stripped.endswith(_HEAD_ENDS) and _COMMENT_HEAD.search(stripped) is not None,
         digits > 0 and _COUNT.search(stripped) is not None,
     ]
+    return np.asarray(row, dtype=float)
 
 
 def count_words(text: str) -> int:

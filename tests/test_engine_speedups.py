@@ -320,3 +320,20 @@ def test_local_rules_reading_only_cut_lines_on_a_rerun_decide_the_same(monkeypat
     monkeypatch.setattr(InlineRule, "local", False)
     slow = [_decisions(default_engine, p["text"], p["url"]) for p in pages]
     assert fast == slow
+
+
+def test_page_median_is_numpys():
+    """The line model's median of prose lengths is ``np.median``'s, to the last bit."""
+    import random
+
+    import numpy as np
+
+    from cleaner.features import _median
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        n = rng.randrange(1, 40)
+        words = np.expm1(np.log1p([float(rng.randrange(300)) for _ in range(n)]))
+        uneven = np.array([rng.uniform(0, 1e3) for _ in range(n)])
+        for values in (words, uneven):
+            assert _median(values) == float(np.median(values))

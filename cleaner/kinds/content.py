@@ -41,9 +41,8 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import chain, pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -74,8 +73,7 @@ def _ratio(spec: dict[str, Any], key: str, default: float) -> float:
     return float(value)
 
 
-@dataclass(frozen=True)
-class LineStats:
+class LineStats(NamedTuple):  # a tuple: built and hashed for every line of a run
     words: float  # words, or CJK characters / 2
     density: float  # share of tokens that are stopwords (1.0 on CJK lines)
     ends: bool
@@ -121,12 +119,10 @@ def _sentence_words(
     enough of them. Menus, date archives and link lists vote for whatever language
     their abbreviations happen to be stopwords of ("Mar", "May", "Jun")."""
     shown = (t for t, b in zip(texts, blank, strict=True) if not b)
-    words = [
-        w
-        for t, ws in zip(shown, tokens, strict=True)
-        if len(ws) >= 6 and ends_sentence(t)
-        for w in ws
-    ]
+    words: list[str] = []
+    for t, ws in zip(shown, tokens, strict=True):
+        if len(ws) >= 6 and ends_sentence(t):
+            words.extend(ws)
     return words if len(words) >= enough else list(chain.from_iterable(tokens))
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from itertools import chain
 from typing import Any
 
 from cleaner.labels import SHINGLE, shingles
@@ -45,15 +44,24 @@ class CopyRule(Rule):
         # most pages hold no line this long: nothing to read word by word
         if not any(len(page.texts[i].split(None, self.min_words)) > self.min_words for i in lines):
             return
-        words = {i: page.memo.words(page.texts[i]) for i in lines}
-        # how many lines hold each word: a line whose own words leave too few shingles
-        # that could stand elsewhere is no copy, and most long lines are paragraphs
-        lines_with = Counter(chain.from_iterable(map(set, words.values())))
-        suspects = [
-            i
-            for i in lines
-            if len(words[i]) >= self.min_words and self._may_copy(words[i], lines_with)
-        ]
+        words_of = page.memo.words
+        words = {i: words_of(page.texts[i]) for i in lines}
+        # the words of the lines shorter than each long line: a shingle holding a word
+        # no shorter line holds stands in none, and most long lines are paragraphs
+        long_lines = sorted(
+            (i for i in lines if len(words[i]) >= self.min_words), key=lambda i: len(words[i])
+        )
+        by_size = sorted(lines, key=lambda i: len(words[i]))
+        shorter: set[str] = set()
+        k = 0
+        suspects = []
+        for i in long_lines:
+            while k < len(by_size) and len(words[by_size[k]]) < len(words[i]):
+                shorter.update(words[by_size[k]])
+                k += 1
+            if self._may_copy(words[i], shorter):
+                suspects.append(i)
+        suspects.sort()  # page order
         if not suspects:
             return
         # each shingle's shortest line: one pass over the page, not one per long line
@@ -71,9 +79,9 @@ class CopyRule(Rule):
             if found.total() >= self.share * len(own) and max(found.values()) <= len(own) / 2:
                 yield Removal(i, self.id)
 
-    def _may_copy(self, own: list[str], lines_with: Counter[str]) -> bool:
-        """Whether a long line may be a copy: a shingle holding a word no other line
-        holds stands in no other line, so when those shingles leave fewer than
+    def _may_copy(self, own: list[str], shorter: set[str]) -> bool:
+        """Whether a long line may be a copy: a shingle holding a word that no shorter
+        line holds stands in no shorter line, so when those shingles leave fewer than
         ``share`` of the line's, it is none (an article's paragraph has words of its
         own; a copy has none)."""
         shingles = len(own) - SHINGLE + 1
@@ -83,7 +91,7 @@ class CopyRule(Rule):
         blocked = 0
         last = -SHINGLE  # the last word of the line's own so far
         for k, word in enumerate(own):
-            if lines_with[word] == 1:
+            if word not in shorter:
                 # the shingles holding word k start SHINGLE - 1 words before it to at
                 # it; those that also hold the last own word are counted already
                 first = max(last + 1, k - SHINGLE + 1, 0)

@@ -3,9 +3,11 @@
 
 Every function returns exactly what its pure-Python twin returns. Characters are
 classified with the same CPython predicates the ``re`` module uses for ``\\w``, ``\\d``
-and ``\\s`` on str patterns, words are lower-cased with ``str.lower``, and floating-point
-sums are formed in the same order, so the line model's features are identical bit for
-bit.
+and ``\\s`` on str patterns, words are lower-cased with ``str.lower``, floating-point
+sums are formed in the same order, and logarithms are the C library's where the
+reference takes ``math``'s (numpy's own, which may differ in the last bit, are taken
+by the caller on both paths: ``PLACE_LOGGED``), so the line model's features are
+identical bit for bit.
 """
 
 from cpython.unicode cimport (
@@ -415,6 +417,149 @@ def shape_runs(const double[:] shape):
     for k in range(n - 2, -1, -1):
         if shape[k] == shape[k + 1]:
             run[k] = run[k + 1]
+    return out
+
+
+cdef void _window(const double[:] values, Py_ssize_t reach, double[:] padded, double[:] out):
+    """``window_mean`` of the reference: a running sum from 0, then each window's share."""
+    cdef Py_ssize_t n = values.shape[0], k, lo, hi
+    padded[0] = 0.0
+    for k in range(n):
+        padded[k + 1] = values[k] if k == 0 else padded[k] + values[k]
+    for k in range(n):
+        lo = k - reach if k > reach else 0
+        hi = k + reach + 1 if k + reach + 1 < n else n
+        out[k] = (padded[hi] - padded[lo]) / <double>(hi - lo)
+
+
+def place(const double[:] p, const double[:] words, const double[:, :] own, double total,
+          tuple columns):
+    """Where each line stands on the page, as the reference's ``place``, in a few passes."""
+    cdef Py_ssize_t n = p.shape[0], k, first = n, last = -1, first_title = -1, r = 0, nruns
+    cdef Py_ssize_t c_logw = columns[0], c_w1 = columns[1], c_w2 = columns[2]
+    cdef Py_ssize_t c_ends = columns[3], c_list = columns[4], c_head = columns[5]
+    cdef Py_ssize_t c_ago = columns[6], c_count = columns[7], c_title = columns[8]
+    cdef Py_ssize_t c_titled = columns[9], c_time = columns[10], c_year = columns[11]
+    cdef Py_ssize_t c_edge = columns[12]
+    cdef double pw, sum_pw = 0.0, sum_p = 0.0, p_total = 0.0, sum_marks = 0.0
+    cdef double sum_title = 0.0, sum_stamp = 0.0, stamp_total = 0.0, sum_edge = 0.0
+    cdef double above, marks, d_after, d_before
+    out = np.zeros((37, n))
+    cdef double[:, :] o = out
+    work = np.zeros((9, n + 1))
+    cdef double[:, :] w = work
+    # rows of ``work``: 0 shape, 1 short, 2 isolated, 3 flips, 4 heading, 5 cards,
+    # 6 stamp, 7 log words, 8 a running sum for the windows
+    cdef double[:] shape = w[0, :n], short = w[1, :n], isolated = w[2, :n]
+    cdef double[:] flips = w[3, :n], heading = w[4, :n], cards = w[5, :n]
+    cdef double[:] stamp = w[6, :n], log_words = w[7, :n], padded = w[8]
+    cdef double[:] run
+    cdef Py_ssize_t[:] runs
+    for k in range(n):
+        p_total += p[k]
+        if p[k] != 0:
+            if first == n:
+                first = k
+            last = k
+        if first_title < 0 and own[k, c_title] != 0:
+            first_title = k
+        shape[k] = own[k, c_ends] * 2 + p[k]
+        short[k] = own[k, c_w1] + own[k, c_w2]
+        log_words[k] = own[k, c_logw]
+        heading[k] = (
+            own[k, c_ends] == 0 and words[k] >= 3 and words[k] <= 15 and own[k, c_list] == 0
+        )
+        stamp[k] = (
+            words[k] <= 10 and own[k, c_ends] == 0 and (own[k, c_time] > 0 or own[k, c_year] > 0)
+        )
+        if own[k, c_head] > stamp[k]:
+            stamp[k] = own[k, c_head]
+        stamp_total += stamp[k]
+    run = shape_runs(shape)
+    for k in range(n):
+        isolated[k] = p[k] * (1 - (p[k - 1] if k > 0 else 0.0)) * (
+            1 - (p[k + 1] if k + 1 < n else 0.0)
+        )
+        if k + 2 < n:
+            flips[k] = shape[k] == shape[k + 2] and shape[k] != shape[k + 1]
+        if k > 0:
+            cards[k] = heading[k - 1] * isolated[k]
+    for k in range(n):
+        pw = words[k] * p[k]
+        sum_pw = pw if k == 0 else sum_pw + pw
+        above = sum_pw - pw
+        sum_p += p[k]
+        o[0, k] = k == 0
+        o[1, k] = k == n - 1
+        o[2, k] = <double>k / <double>(n - 1 if n > 1 else 1)
+        o[3, k] = k < first
+        o[4, k] = k > last
+        o[5, k] = above / total
+        o[6, k] = (total - above - pw) / total
+        o[7, k] = sum_p - p[k]
+        o[8, k] = p_total - (sum_p - p[k]) - p[k]
+        o[13, k] = k > first and k < last
+        o[14, k] = run[k]
+        o[15, k] = run[k] if p[k] > 0 else 0.0
+        o[16, k] = isolated[k]
+        marks = own[k, c_head]
+        if own[k, c_ago] > marks:
+            marks = own[k, c_ago]
+        if own[k, c_count] > marks:
+            marks = own[k, c_count]
+        sum_marks = marks if k == 0 else sum_marks + marks
+        o[19, k] = sum_marks - marks
+        sum_title = own[k, c_title] if k == 0 else sum_title + own[k, c_title]
+        o[20, k] = min(sum_title - own[k, c_title], 3.0)
+        if first_title >= 0 and k > first_title:
+            o[22, k] = 1.0 / <double>(k - first_title)
+        o[25, k] = max(p[k - 1] if k > 0 else 0.0, p[k - 2] if k > 1 else 0.0) * max(
+            p[k + 1] if k + 1 < n else 0.0, p[k + 2] if k + 2 < n else 0.0
+        )
+        o[27, k] = own[k, c_titled] * p[k]
+        o[28, k] = o[15, k] >= 3
+        o[32, k] = stamp[k]
+        sum_stamp = stamp[k] if k == 0 else sum_stamp + stamp[k]
+        o[33, k] = sum_stamp - stamp[k]
+        o[34, k] = stamp_total - (sum_stamp - stamp[k]) - stamp[k]
+        sum_edge += own[k, c_edge]
+        o[35, k] = sum_edge > 0
+    sum_edge = 0.0
+    for k in range(n - 1, -1, -1):
+        sum_edge += own[k, c_edge]
+        o[36, k] = sum_edge - own[k, c_edge] > 0
+    # the nearest line of a long run: the one at or after each line, or the one before
+    nruns = 0
+    for k in range(n):
+        nruns += o[28, k] != 0
+    if nruns:
+        runs = np.empty(nruns, dtype=np.intp)
+        r = 0
+        for k in range(n):
+            if o[28, k] != 0:
+                runs[r] = k
+                r += 1
+        r = 0
+        for k in range(n):
+            while r < nruns - 1 and runs[r] < k:
+                r += 1
+            d_after = abs(runs[r] - k)
+            d_before = abs(k - runs[r - 1 if r > 0 else 0])
+            o[29, k] = d_after if d_after < d_before else d_before
+            o[30, k] = k < runs[0]
+            o[31, k] = k > runs[nruns - 1]
+    else:
+        for k in range(n):
+            o[29, k] = n
+    _window(p, 3, padded, o[9])
+    _window(p, 8, padded, o[10])
+    _window(log_words, 3, padded, o[11])
+    _window(short, 3, padded, o[12])
+    _window(isolated, 8, padded, o[17])
+    _window(flips, 6, padded, o[18])
+    _window(heading, 5, padded, o[23])
+    _window(isolated, 5, padded, o[24])
+    _window(cards, 8, padded, o[26])
     return out
 
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cleaner import linescan
+from cleaner import linescan, linescan_py
 from cleaner.kinds.content import LineStats, measure
 from cleaner.page import Memo
 
@@ -329,7 +329,7 @@ def _markup(layout: Sequence[Sequence[float]] | None, n: int) -> np.ndarray:
             level >= 3,
             listed,
             table,
-            _window_mean(share, 3),
+            linescan_py.window_mean(share, 3),
         ]
     ).astype(float)
 
@@ -358,134 +358,38 @@ def _median(values: np.ndarray) -> float:
     return float((ordered[middle - 1] + ordered[middle]) / 2)
 
 
-def _window_mean(values: np.ndarray, reach: int) -> np.ndarray:
-    """The mean of ``values`` over each line's window of ``reach`` lines either side."""
-    padded = np.concatenate([[0.0], np.cumsum(values)])
-    n = len(values)
-    idx = np.arange(n)
-    lo = np.maximum(idx - reach, 0)
-    hi = np.minimum(idx + reach + 1, n)
-    return (padded[hi] - padded[lo]) / (hi - lo)
-
-
 def _place(own: np.ndarray, prose: list[bool]) -> np.ndarray:
-    n = len(own)
+    """The ``PLACE`` columns (compiled where built: ``cleaner.linescan``)."""
     p = np.asarray(prose, dtype=float)
     words = np.expm1(own[:, OWN.index("log_words")])
-    prose_words = words * p
-    total = prose_words.sum() or 1.0
-    above = np.cumsum(prose_words) - prose_words
-    below = total - above - prose_words
-    lines_above = np.cumsum(p) - p
-    lines_below = p.sum() - lines_above - p
-    idx = np.arange(n)
-    hits = np.flatnonzero(p)
-    first = hits[0] if len(hits) else n
-    last = hits[-1] if len(hits) else -1
-    short = own[:, OWN.index("words_1")] + own[:, OWN.index("words_2")]
-    shape = own[:, OWN.index("ends_sentence")] * 2 + p
-    run = linescan.shape_runs(shape)
-    between = np.zeros(n)
-    if len(hits):
-        between = ((idx > first) & (idx < last)).astype(float)
-    prose_run = np.where(p > 0, run, 0.0)
-    left = np.concatenate([[0.0], p[:-1]])
-    right = np.concatenate([p[1:], [0.0]])
-    isolated = p * (1 - left) * (1 - right)
-    flips = np.zeros(n)
-    if n > 2:
-        flips[:-2] = (shape[:-2] == shape[2:]) & (shape[:-2] != shape[1:-1])
-    col = OWN.index
-    marks = np.maximum.reduce(
-        [own[:, col("comment_head")], own[:, col("ago")], own[:, col("count_shape")]]
+    total = (words * p).sum() or 1.0
+    typical = _median(words[p > 0]) if p.any() else 10.0
+    rows = linescan.place(p, words, own, total, PLACE_READS)
+    for row in linescan_py.PLACE_LOGGED:  # numpy's log1p on a contiguous row in both paths
+        rows[row] = np.log1p(rows[row])
+    rows[linescan_py.PLACE_RELATIVE] = np.log((words + 1) / (typical + 1))
+    return rows.T
+
+
+#: the columns of ``OWN`` the place measures read, in the order ``linescan.place`` takes them
+PLACE_READS = tuple(
+    OWN.index(name)
+    for name in (
+        "log_words",
+        "words_1",
+        "words_2",
+        "ends_sentence",
+        "list_marks",
+        "comment_head",
+        "ago",
+        "count_shape",
+        "title_like",
+        "titled",
+        "time",
+        "year",
+        "edge_above",
     )
-    marks_above = np.cumsum(marks) - marks
-    titled = own[:, col("title_like")]
-    titled_above = np.cumsum(titled) - titled
-    first_title = np.flatnonzero(titled)
-    below_title = np.zeros(n)
-    if len(first_title):
-        gap = idx - first_title[0]
-        below_title = np.where(gap > 0, 1.0 / np.maximum(gap, 1), 0.0)
-    heading = (
-        (own[:, col("ends_sentence")] == 0)
-        & (words >= 3)
-        & (words <= 15)
-        & (own[:, col("list_marks")] == 0)
-    ).astype(float)
-    near_above = np.zeros(n)
-    near_below = np.zeros(n)
-    for step in (1, 2):
-        near_above[step:] = np.maximum(near_above[step:], p[:-step])
-        near_below[:-step] = np.maximum(near_below[:-step], p[step:])
-    cards = np.zeros(n)
-    if n > 1:
-        cards[1:] = heading[:-1] * isolated[1:]
-    long_run = (prose_run >= 3).astype(float)
-    runs = np.flatnonzero(long_run)
-    if len(runs):
-        # the nearest line of a long run: the one at or after each line, or the one before
-        after = np.minimum(np.searchsorted(runs, idx), len(runs) - 1)
-        before = np.maximum(after - 1, 0)
-        distance = np.minimum(np.abs(runs[after] - idx), np.abs(idx - runs[before]))
-        before_runs, after_runs = idx < runs[0], idx > runs[-1]
-    else:
-        distance = np.full(n, n)
-        before_runs = after_runs = np.zeros(n, dtype=bool)
-    stamp = (
-        (words <= 10)
-        & (own[:, col("ends_sentence")] == 0)
-        & ((own[:, col("time")] > 0) | (own[:, col("year")] > 0))
-    ).astype(float)
-    stamp = np.maximum(stamp, own[:, col("comment_head")])
-    stamps_above = np.cumsum(stamp) - stamp
-    stamps_below = stamp.sum() - stamps_above - stamp
-    typical = _median(words[p > 0]) if len(hits) else 10.0
-    # a boundary rule's removal (a rights notice) stands where the article ends
-    edge = own[:, col("edge_above")]
-    past_edge = np.cumsum(edge) > 0
-    before_edge = np.cumsum(edge[::-1])[::-1] - edge > 0  # an edge above a later line
-    return np.column_stack(
-        [
-            idx == 0,
-            idx == n - 1,
-            idx / max(n - 1, 1),
-            idx < first,
-            idx > last,
-            above / total,
-            below / total,
-            np.log1p(lines_above),
-            np.log1p(lines_below),
-            _window_mean(p, 3),
-            _window_mean(p, 8),
-            _window_mean(own[:, OWN.index("log_words")], 3),
-            _window_mean(short, 3),
-            between,
-            np.log1p(run),
-            np.log1p(prose_run),
-            isolated,
-            _window_mean(isolated, 8),
-            _window_mean(flips, 6),
-            np.log1p(marks_above),
-            np.minimum(titled_above, 3),
-            np.log((words + 1) / (typical + 1)),
-            below_title,
-            _window_mean(heading, 5),
-            _window_mean(isolated, 5),
-            near_above * near_below,
-            _window_mean(cards, 8),
-            own[:, col("titled")] * p,
-            long_run,
-            np.log1p(distance),
-            before_runs,
-            after_runs,
-            stamp,
-            np.log1p(stamps_above),
-            np.log1p(stamps_below),
-            past_edge,
-            before_edge,
-        ]
-    ).astype(float)
+)
 
 
 def page_lines(

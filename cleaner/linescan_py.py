@@ -2,9 +2,9 @@
 
 Each function is the plain statement of one hot measure or decoding step of the line
 model and the content detector: a line's word, capital, digit and punctuation counts in
-one pass (or just its words), every measure the line model takes of a line alone, the
-run lengths of equal line shapes, the best-scoring run
-of lines (Kadane), and the growth of kept lines over the sentences beside them.
+one pass (or just its words), every measure the line model takes of a line alone and
+of where it stands on the page, the run lengths of equal line shapes, the best-scoring
+run of lines (Kadane), and the growth of kept lines over the sentences beside them.
 ``cleaner.linescan`` picks the compiled twin when it is built and allowed; this module is
 what it must equal, value for value, and what runs where no C compiler was at hand.
 """
@@ -135,6 +135,152 @@ def shape_runs(shape: np.ndarray) -> np.ndarray:
         if shape[k] == shape[k + 1]:
             run[k] = run[k + 1]
     return run
+
+
+#: rows of ``place`` that hold what the caller takes numpy's ``log1p`` of, and the row
+#: it fills itself: numpy's logarithms may differ from the C library's in the last bit,
+#: so both paths leave them to the same numpy call on the same contiguous row
+PLACE_LOGGED = (7, 8, 14, 15, 19, 29, 33, 34)
+PLACE_RELATIVE = 21
+
+
+def place(
+    p: np.ndarray, words: np.ndarray, own: np.ndarray, total: float, columns: tuple[int, ...]
+) -> np.ndarray:
+    """Where each line stands on the page (``cleaner.features.PLACE``, one row per
+    measure, one column per line): ``p`` marks prose lines, ``words`` counts each line's
+    words, ``total`` is the page's prose words (1 if none), and ``columns`` names the
+    columns of ``own`` read here (``cleaner.features.PLACE_READS``). The rows of
+    ``PLACE_LOGGED`` hold counts not yet logged; ``PLACE_RELATIVE`` is left at 0."""
+    (
+        log_words,
+        words_1,
+        words_2,
+        ends,
+        list_marks,
+        comment_head,
+        ago,
+        count_shape,
+        title_like,
+        titled,
+        time,
+        year,
+        edge_above,
+    ) = columns
+    n = len(p)
+    prose_words = words * p
+    above = np.cumsum(prose_words) - prose_words
+    below = total - above - prose_words
+    lines_above = np.cumsum(p) - p
+    lines_below = p.sum() - lines_above - p
+    idx = np.arange(n)
+    hits = np.flatnonzero(p)
+    first = hits[0] if len(hits) else n
+    last = hits[-1] if len(hits) else -1
+    short = own[:, words_1] + own[:, words_2]
+    shape = own[:, ends] * 2 + p
+    run = shape_runs(shape)
+    between = (idx > first) & (idx < last)
+    prose_run = np.where(p > 0, run, 0.0)
+    left = np.concatenate([[0.0], p[:-1]])
+    right = np.concatenate([p[1:], [0.0]])
+    isolated = p * (1 - left) * (1 - right)
+    flips = np.zeros(n)
+    if n > 2:
+        flips[:-2] = (shape[:-2] == shape[2:]) & (shape[:-2] != shape[1:-1])
+    marks = np.maximum.reduce([own[:, comment_head], own[:, ago], own[:, count_shape]])
+    marks_above = np.cumsum(marks) - marks
+    title = own[:, title_like]
+    title_above = np.cumsum(title) - title
+    first_title = np.flatnonzero(title)
+    below_title = np.zeros(n)
+    if len(first_title):
+        gap = idx - first_title[0]
+        below_title = np.where(gap > 0, 1.0 / np.maximum(gap, 1), 0.0)
+    heading = (
+        (own[:, ends] == 0) & (words >= 3) & (words <= 15) & (own[:, list_marks] == 0)
+    ).astype(float)
+    near_above = np.zeros(n)
+    near_below = np.zeros(n)
+    for step in (1, 2):
+        near_above[step:] = np.maximum(near_above[step:], p[:-step])
+        near_below[:-step] = np.maximum(near_below[:-step], p[step:])
+    cards = np.zeros(n)
+    if n > 1:
+        cards[1:] = heading[:-1] * isolated[1:]
+    long_run = (prose_run >= 3).astype(float)
+    runs = np.flatnonzero(long_run)
+    if len(runs):
+        # the nearest line of a long run: the one at or after each line, or the one before
+        after = np.minimum(np.searchsorted(runs, idx), len(runs) - 1)
+        before = np.maximum(after - 1, 0)
+        distance = np.minimum(np.abs(runs[after] - idx), np.abs(idx - runs[before]))
+        before_runs, after_runs = idx < runs[0], idx > runs[-1]
+    else:
+        distance = np.full(n, n)
+        before_runs = after_runs = np.zeros(n, dtype=bool)
+    stamp = (
+        (words <= 10) & (own[:, ends] == 0) & ((own[:, time] > 0) | (own[:, year] > 0))
+    ).astype(float)
+    stamp = np.maximum(stamp, own[:, comment_head])
+    stamps_above = np.cumsum(stamp) - stamp
+    stamps_below = stamp.sum() - stamps_above - stamp
+    # a boundary rule's removal (a rights notice) stands where the article ends
+    edge = own[:, edge_above]
+    past_edge = np.cumsum(edge) > 0
+    before_edge = np.cumsum(edge[::-1])[::-1] - edge > 0  # an edge above a later line
+    return np.array(
+        [
+            idx == 0,
+            idx == n - 1,
+            idx / max(n - 1, 1),
+            idx < first,
+            idx > last,
+            above / total,
+            below / total,
+            lines_above,
+            lines_below,
+            window_mean(p, 3),
+            window_mean(p, 8),
+            window_mean(own[:, log_words], 3),
+            window_mean(short, 3),
+            between,
+            run,
+            prose_run,
+            isolated,
+            window_mean(isolated, 8),
+            window_mean(flips, 6),
+            marks_above,
+            np.minimum(title_above, 3),
+            np.zeros(n),
+            below_title,
+            window_mean(heading, 5),
+            window_mean(isolated, 5),
+            near_above * near_below,
+            window_mean(cards, 8),
+            own[:, titled] * p,
+            long_run,
+            distance,
+            before_runs,
+            after_runs,
+            stamp,
+            stamps_above,
+            stamps_below,
+            past_edge,
+            before_edge,
+        ],
+        dtype=float,
+    )
+
+
+def window_mean(values: np.ndarray, reach: int) -> np.ndarray:
+    """The mean of ``values`` over each line's window of ``reach`` lines either side."""
+    padded = np.concatenate([[0.0], np.cumsum(values)])
+    n = len(values)
+    idx = np.arange(n)
+    lo = np.maximum(idx - reach, 0)
+    hi = np.minimum(idx + reach + 1, n)
+    return (padded[hi] - padded[lo]) / (hi - lo)
 
 
 def best_run(scores: Sequence[float], segment: Sequence[int] | None = None) -> tuple[int, int]:

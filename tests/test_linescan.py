@@ -200,6 +200,27 @@ def test_runs_and_decoding_on_random_input() -> None:
             )
 
 
+def test_place_on_random_pages() -> None:
+    """The place measures of pages of 1 to 40 lines, with and without prose, long runs,
+    title repeats, stamps and boundary removals: the same bytes on both paths."""
+    from cleaner.features import OWN, PLACE_READS
+
+    rng = random.Random(21)
+    for _ in range(3000):
+        n = rng.randrange(1, 41)
+        own = np.zeros((n, len(OWN)))
+        for column in PLACE_READS:
+            own[:, column] = [rng.random() < rng.choice((0.0, 0.2, 0.5, 0.9)) for _ in range(n)]
+        own[:, PLACE_READS[0]] = np.log1p([rng.choice((0, 1, 2, 3, 8, 15, 40)) for _ in range(n)])
+        p = np.array([float(rng.random() < rng.choice((0.0, 0.3, 0.8))) for _ in range(n)])
+        words = np.expm1(own[:, PLACE_READS[0]])
+        total = (words * p).sum() or 1.0
+        ours = compiled.place(p, words, own, total, PLACE_READS)
+        reference = linescan_py.place(p, words, own, total, PLACE_READS)
+        assert ours.shape == reference.shape == (37, n)
+        assert ours.tobytes() == reference.tobytes()
+
+
 def _features(texts: list[str], compiled_path: bool) -> bytes:
     page = PageLines(texts, [not t.strip() for t in texts], [0] * len(texts), [False] * len(texts))
     with linescan.use(compiled_path):

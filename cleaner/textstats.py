@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from cleaner import linescan
 
 _WORD = regex.compile(r"\w+")
 # Han, Hiragana, Katakana, Hangul, Thai: scripts written without spaces between words
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
+CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
+# the blocks that hold those scripts, a superset of ``CJK`` that ``re`` finds several
+# times faster: only text it finds anything in is measured the CJK way
+CJK_BLOCKS = re.compile(
+    "[\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u2fdf\u3005-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc\U00016fe0-\U00016fff"
+    "\U0001aff0-\U0001b2ff\U0001f200-\U0001f2ff\U00020000-\U0003ffff]"
+)
 # sentence-final punctuation, and the closing quotes or brackets that may follow it
 _ENDERS = frozenset(".!?…。！？؟।")
 _CLOSERS = "\"'”’»)]"
@@ -23,9 +32,9 @@ def word_count(text: str) -> int:
     """Words in ``text``; each CJK character counts as half a word (about two make one)."""
     if text.isascii():  # no CJK, and ``\w`` is [A-Za-z0-9_] for ``regex`` as for ``re``
         return linescan.count_words(text)
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK.findall(text)) if CJK_BLOCKS.search(text) is not None else 0
     if cjk:
-        return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
+        return len(_WORD.findall(CJK.sub(" ", text))) + cjk // 2
     return len(_WORD.findall(text))
 
 

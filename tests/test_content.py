@@ -8,9 +8,10 @@ import pytest
 
 from cleaner.engine import Engine
 from cleaner.errors import RuleError
-from cleaner.kinds.content import _CJK, _CJK_BLOCKS, ContentRule
+from cleaner.kinds.content import ContentRule
 from cleaner.language import detect, is_cjk
 from cleaner.loader import load_rules
+from cleaner.textstats import CJK, CJK_BLOCKS
 
 MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Video", "Weather"]
 ARTICLE = [
@@ -99,7 +100,7 @@ def test_quick_cjk_test_misses_no_character_of_the_cjk_scripts() -> None:
     missed = [
         hex(c)
         for c in range(0x110000)
-        if not 0xD800 <= c <= 0xDFFF and _CJK.match(chr(c)) and not _CJK_BLOCKS.match(chr(c))
+        if not 0xD800 <= c <= 0xDFFF and CJK.match(chr(c)) and not CJK_BLOCKS.match(chr(c))
     ]
     assert missed == []
 

@@ -44,23 +44,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, pairwise
 from typing import Any, NamedTuple
 
-import regex
-
 from cleaner import language, linescan
 from cleaner.matching import Matcher, SpecError
 from cleaner.page import Memo
 from cleaner.rule import Page, Removal, Rule, matcher, non_negative_number, positive_int
-from cleaner.textstats import ends_sentence
+from cleaner.textstats import CJK, CJK_BLOCKS, ends_sentence
 
 _WORD = re.compile(r"\w+")
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
-# the blocks that hold those scripts, a superset of ``_CJK`` that ``re`` scans a page for
-# several times faster: only a page it finds anything in is measured the CJK way
-_CJK_BLOCKS = re.compile(
-    "[\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u2fdf\u3005-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc\U00016fe0-\U00016fff"
-    "\U0001aff0-\U0001b2ff\U0001f200-\U0001f2ff\U00020000-\U0003ffff]"
-)
 _ENGLISH = "English"  # the stoplist name of the language whose headlines are Title Case
 # separators of a link list or breadcrumb printed on one line
 _LIST_MARKS = (" | ", " • ", " · ", " » ", " / ")
@@ -92,7 +82,7 @@ def measure(
     memo = memo if memo is not None else Memo()
     tokens = [memo.words(t) for t, b in zip(texts, blank, strict=True) if not b]
     joined = "\n".join(t for t, b in zip(texts, blank, strict=True) if not b)
-    any_cjk = not joined.isascii() and _CJK_BLOCKS.search(joined) is not None
+    any_cjk = not joined.isascii() and CJK_BLOCKS.search(joined) is not None
     lang: str | None = None
     cjk_page = any_cjk and language.is_cjk(joined)
     if not cjk_page:
@@ -132,9 +122,9 @@ def _line_stats(
     """One line's stats on a page of the given kind (see ``measure``)."""
     ends = ends_sentence(text) and not _cut_short(text)
     if any_cjk and not text.isascii():
-        cjk = len(_CJK.findall(text))
+        cjk = len(CJK.findall(text))
         if cjk:
-            latin = len(_WORD.findall(_CJK.sub(" ", text)))
+            latin = len(_WORD.findall(CJK.sub(" ", text)))
             return LineStats(latin + cjk / 2, 1.0, ends)
     n = len(toks)
     hits = sum(map(stop.__contains__, toks))

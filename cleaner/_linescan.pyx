@@ -563,6 +563,29 @@ def place(const double[:] p, const double[:] words, const double[:, :] own, doub
     return out
 
 
+def vote(list helds, list counts, Py_ssize_t languages):
+    """The stoplist a page's words vote for, as the reference's ``vote``: the same
+    shares added to the same scores in the same order."""
+    cdef double[:] scores = np.zeros(max(languages, 1))
+    cdef Py_ssize_t k, j, m, best = -1
+    cdef double share
+    cdef const unsigned char[:] held
+    for k in range(len(helds)):
+        if not helds[k]:
+            continue
+        held = helds[k]
+        m = held.shape[0]
+        share = <double>counts[k] / <double>m
+        for j in range(m):
+            scores[held[j]] += share
+    for j in range(languages):
+        if best < 0 or scores[j] > scores[best]:
+            best = j
+    if best < 0:
+        return (-1, 0.0)
+    return (best, scores[best])
+
+
 def best_run(scores, segment=None):
     """The (first, last) index of the contiguous run with the highest sum (Kadane) that
     lies within one segment (``segment``: each score's segment number; None: one)."""

@@ -13,10 +13,11 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib.util import find_spec
-from itertools import compress
 from pathlib import Path
 
 import regex
+
+from cleaner import linescan
 
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
 _LETTER = regex.compile(r"\p{L}")
@@ -75,17 +76,11 @@ def detect(tokens: Iterable[str]) -> str | None:
 @lru_cache(maxsize=4)
 def _vote(tokens: tuple[str, ...]) -> str | None:
     names, holders = stoplist_index()
-    scores = [0.0] * len(names)
     counts = Counter(tokens)
-    # words no list holds cast no vote: skip them in C; the rest vote in first-seen
-    # order, so every score is the same sum, added up in the same order
-    helds = list(map(holders.get, counts))
-    for held, n in compress(zip(helds, counts.values(), strict=True), helds):
-        vote = n / len(held)
-        for i in held:
-            scores[i] += vote
-    best = max(range(len(scores)), key=scores.__getitem__, default=None)
-    if best is None or scores[best] <= 0:
+    # the words vote in first-seen order, so every score is the same sum, added up in
+    # the same order (compiled where built: ``cleaner.linescan``)
+    best, score = linescan.vote(list(map(holders.get, counts)), list(counts.values()), len(names))
+    if best < 0 or score <= 0:
         return None
     return names[best]
 

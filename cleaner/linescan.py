@@ -26,15 +26,16 @@ count_words = linescan_py.count_words
 shape_runs = linescan_py.shape_runs
 place = linescan_py.place
 best_run = linescan_py.best_run
+vote = linescan_py.vote
 grow = linescan_py.grow
 SENTENCE, WORDY = linescan_py.SENTENCE, linescan_py.WORDY
 
 
 def _bind(kernel: ModuleType) -> None:
-    global line_counts, own_row, count_words, shape_runs, place, best_run, grow
+    global line_counts, own_row, count_words, shape_runs, place, best_run, grow, vote
     line_counts, own_row, count_words = kernel.line_counts, kernel.own_row, kernel.count_words
     shape_runs, place = kernel.shape_runs, kernel.place
-    best_run, grow = kernel.best_run, kernel.grow
+    best_run, grow, vote = kernel.best_run, kernel.grow, kernel.vote
 
 
 def is_compiled() -> bool:

@@ -283,6 +283,21 @@ def window_mean(values: np.ndarray, reach: int) -> np.ndarray:
     return (padded[hi] - padded[lo]) / (hi - lo)
 
 
+def vote(helds: Sequence[bytes | None], counts: Sequence[int], languages: int) -> tuple[int, float]:
+    """The stoplist a page's words vote for (``cleaner.language``): the word counted
+    ``counts[k]`` times gives each list that holds it (``helds[k]``: the lists' indices,
+    or None) ``counts[k] / len(helds[k])``, word by word in order; the first list with
+    the highest score, and that score ((-1, 0.0) when there are no lists)."""
+    scores = [0.0] * languages
+    for held, n in zip(helds, counts, strict=True):
+        if held:
+            share = n / len(held)
+            for i in held:
+                scores[i] += share
+    best = max(range(languages), key=scores.__getitem__, default=None)
+    return (-1, 0.0) if best is None else (best, scores[best])
+
+
 def best_run(scores: Sequence[float], segment: Sequence[int] | None = None) -> tuple[int, int]:
     """The (first, last) index of the contiguous run with the highest sum (Kadane) that
     lies within one segment (``segment``: each score's segment number; None: one)."""

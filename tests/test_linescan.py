@@ -221,6 +221,22 @@ def test_place_on_random_pages() -> None:
         assert ours.tobytes() == reference.tobytes()
 
 
+def test_language_vote_on_random_words() -> None:
+    """Shares of 1/3, 1/7 ... added up word by word: the same scores, so the same
+    winner, on both paths (ties go to the first list)."""
+    rng = random.Random(8)
+    for _ in range(20_000):
+        languages = rng.randrange(0, 12)
+        helds = [
+            None
+            if languages == 0 or rng.random() < 0.3
+            else bytes(rng.sample(range(languages), rng.randrange(0, languages + 1)))
+            for _ in range(rng.randrange(0, 30))
+        ]
+        counts = [rng.randrange(1, 9) for _ in helds]
+        assert compiled.vote(helds, counts, languages) == linescan_py.vote(helds, counts, languages)
+
+
 def _features(texts: list[str], compiled_path: bool) -> bytes:
     page = PageLines(texts, [not t.strip() for t in texts], [0] * len(texts), [False] * len(texts))
     with linescan.use(compiled_path):

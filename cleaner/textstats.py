@@ -28,6 +28,19 @@ PROSE_MIN_WORDS = 8
 PROSE_MIN_CJK = 25
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: character -> whether ``regex`` and ``re`` agree on whether it is ``\w`` (they do not
+#: on combining marks, some numerals, and letters newer than Python's Unicode tables)
+_AGREES: dict[str, bool] = {}
+
+
+def _agrees(char: str) -> bool:
+    found = _AGREES.get(char)
+    if found is None:
+        found = _AGREES[char] = (char.isalnum() or char == "_") == bool(_WORD.fullmatch(char))
+    return found
+
+
 def word_count(text: str) -> int:
     """Words in ``text``; each CJK character counts as half a word (about two make one)."""
     if text.isascii():  # no CJK, and ``\w`` is [A-Za-z0-9_] for ``regex`` as for ``re``
@@ -35,6 +48,9 @@ def word_count(text: str) -> int:
     cjk = len(CJK.findall(text)) if CJK_BLOCKS.search(text) is not None else 0
     if cjk:
         return len(_WORD.findall(CJK.sub(" ", text))) + cjk // 2
+    # the kernel counts ``re``'s words: the same count where every character reads alike
+    if all(map(_agrees, set(_NON_ASCII.findall(text)))):
+        return linescan.count_words(text)
     return len(_WORD.findall(text))
 
 

@@ -337,3 +337,29 @@ def test_page_median_is_numpys():
         uneven = np.array([rng.uniform(0, 1e3) for _ in range(n)])
         for values in (words, uneven):
             assert _median(values) == float(np.median(values))
+
+
+def test_word_count_takes_the_kernel_only_where_regex_agrees():
+    """``word_count`` counts a non-ASCII line with the kernel (``re``'s ``\\w``) only when
+    every character reads alike to ``regex``: the count is always ``regex``'s."""
+    import sys
+
+    import regex
+
+    from cleaner.textstats import CJK, word_count
+
+    words = regex.compile(r"\w+")
+
+    def reference(text: str) -> int:
+        cjk = len(CJK.findall(text))
+        if cjk:
+            return len(words.findall(CJK.sub(" ", text))) + cjk // 2
+        return len(words.findall(text))
+
+    codes = [*range(0x80, 0x3000), *range(0x3000, sys.maxunicode + 1, 97)]
+    for code in codes:
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        c = chr(code)
+        for text in (f"é{c}x", f"ü {c} a{c}{c}b ½"):
+            assert word_count(text) == reference(text), hex(code)

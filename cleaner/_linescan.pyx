@@ -570,6 +570,8 @@ def vote(list helds, list counts, Py_ssize_t languages):
     cdef Py_ssize_t k, j, m, best = -1
     cdef double share
     cdef const unsigned char[:] held
+    if len(counts) != len(helds):  # as the reference's strict zip
+        raise ValueError("vote: one count for each word's lists")
     for k in range(len(helds)):
         if not helds[k]:
             continue
@@ -577,6 +579,8 @@ def vote(list helds, list counts, Py_ssize_t languages):
         m = held.shape[0]
         share = <double>counts[k] / <double>m
         for j in range(m):
+            if held[j] >= languages:  # the reference's list raises; never write past it
+                raise IndexError("vote: a list index past the languages")
             scores[held[j]] += share
     for j in range(languages):
         if best < 0 or scores[j] > scores[best]:

@@ -235,6 +235,12 @@ def test_language_vote_on_random_words() -> None:
         ]
         counts = [rng.randrange(1, 9) for _ in helds]
         assert compiled.vote(helds, counts, languages) == linescan_py.vote(helds, counts, languages)
+    # what the reference refuses, the kernel refuses too, and writes nothing past its scores
+    for kernel in (compiled, linescan_py):
+        with pytest.raises(ValueError):
+            kernel.vote([b"\x00", None], [1], 2)
+        with pytest.raises(IndexError):
+            kernel.vote([b"\x00\x05"], [1], 2)
 
 
 def _features(texts: list[str], compiled_path: bool) -> bytes:

@@ -320,7 +320,7 @@ def own_row(
     cdef Py_ssize_t spaces = 0, commas = 0
     cdef int kind = PyUnicode_KIND(stripped)
     cdef void* data = PyUnicode_DATA(stripped)
-    cdef Py_UCS4 ch, last = 0, first = 0, before = 0
+    cdef Py_UCS4 ch, last = 0, first = 0
     cdef bint has_last, cut = False, pipe = False, sign = False, at = False
     for j in range(chars):
         ch = _at(kind, data, j)
@@ -330,9 +330,10 @@ def own_row(
             commas += 1
         elif ch == 124:  # "|"
             pipe = True
-        elif ch == 0xA9 or ch == 64:  # "©", "@"
-            sign = sign or ch == 0xA9
-            at = at or ch == 64
+        elif ch == 0xA9:  # "©"
+            sign = True
+        elif ch == 64:  # "@"
+            at = True
     nonspace = max(chars - spaces, 1)
     # the line's last character before closing quotes and brackets
     end = chars

@@ -3,7 +3,7 @@
 ``cleaner._linescan`` (Cython) is used when it was built and ``CLEANER_PURE_PYTHON`` is
 not set; otherwise ``cleaner.linescan_py``, its reference, runs. Both give the same
 values, so output never depends on which one ran. Callers look the functions up here at
-call time (``linescan.line_counts(...)``), so ``use`` switches every caller at once.
+call time (``linescan.own_row(...)``), so ``use`` switches every caller at once.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ try:
 except ImportError:  # not built: no C compiler at install time, or a source checkout
     compiled_kernel: ModuleType | None = None  # type: ignore[no-redef]
 
-line_counts = linescan_py.line_counts
 own_row = linescan_py.own_row
 count_words = linescan_py.count_words
 shape_runs = linescan_py.shape_runs
@@ -32,15 +31,15 @@ SENTENCE, WORDY = linescan_py.SENTENCE, linescan_py.WORDY
 
 
 def _bind(kernel: ModuleType) -> None:
-    global line_counts, own_row, count_words, shape_runs, place, best_run, grow, vote
-    line_counts, own_row, count_words = kernel.line_counts, kernel.own_row, kernel.count_words
+    global own_row, count_words, shape_runs, place, best_run, grow, vote
+    own_row, count_words = kernel.own_row, kernel.count_words
     shape_runs, place = kernel.shape_runs, kernel.place
     best_run, grow, vote = kernel.best_run, kernel.grow, kernel.vote
 
 
 def is_compiled() -> bool:
     """Whether the compiled kernel is the one in use."""
-    return compiled_kernel is not None and line_counts is compiled_kernel.line_counts
+    return compiled_kernel is not None and own_row is compiled_kernel.own_row
 
 
 @contextmanager

@@ -48,10 +48,8 @@ class CopyRule(Rule):
         words = {i: words_of(page.texts[i]) for i in lines}
         # the words of the lines shorter than each long line: a shingle holding a word
         # no shorter line holds stands in none, and most long lines are paragraphs
-        long_lines = sorted(
-            (i for i in lines if len(words[i]) >= self.min_words), key=lambda i: len(words[i])
-        )
         by_size = sorted(lines, key=lambda i: len(words[i]))
+        long_lines = [i for i in by_size if len(words[i]) >= self.min_words]
         shorter: set[str] = set()
         k = 0
         suspects = []
